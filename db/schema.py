@@ -1,0 +1,188 @@
+"""The database schema, created and migrated in code with sqlite-utils.
+
+Each migration is a function applied once, in order; ``PRAGMA user_version`` records how many
+have run, so opening an older database brings it up to date and opening a current one changes
+nothing (idempotent). Fact tables use ``(article_id, n)`` keys, ``n`` being the fact's rank in its
+article, so re-processing an article rewrites the same rows rather than growing new ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import sqlite_utils
+
+from db.reference import commune_rows, province_rows
+
+log = logging.getLogger(__name__)
+
+__all__ = ["migrate", "SCHEMA_VERSION", "FACT_TABLES"]
+
+FACT_TABLES = ("units", "officials", "official_titles", "dossiers", "percentages")
+
+# Columns every fact row carries: where it was read and by which extractor version.
+_PROVENANCE = {
+    "start": int,
+    "end": int,
+    "sentence_index": int,
+    "sentence": str,
+    "extractor_version": str,
+}
+
+
+def _m1_initial(db: sqlite_utils.Database) -> None:
+    """Articles, fact tables, runs and the 2025 gazetteer reference tables."""
+    db["provinces"].create(
+        {"code": int, "name": str, "full_name": str, "type": str, "codename": str}, pk="code"
+    )
+    db["provinces"].insert_all(province_rows())
+    db["communes"].create(
+        {
+            "code": int,
+            "name": str,
+            "full_name": str,
+            "type": str,
+            "province_code": int,
+            "province": str,
+            "codename": str,
+        },
+        pk="code",
+        foreign_keys=[("province_code", "provinces", "code")],
+    )
+    db["communes"].insert_all(commune_rows())
+    db["communes"].create_index(["name"])
+    db["communes"].create_index(["province_code"])
+
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "site": str,
+            "source_province": str,
+            "title": str,
+            "published": str,
+            "author": str,
+            "text": str,
+            "html_z": bytes,
+            "content_hash": str,
+            "fetched_at": str,
+            "processed_at": str,
+            "extractor_version": str,
+        },
+        pk="id",
+        not_null={"url", "text"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["published"])
+    db["articles"].create_index(["site"])
+    db["articles"].create_index(["content_hash"])
+    db["articles"].enable_fts(
+        ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+    db["units"].create(
+        {
+            "article_id": int,
+            "n": int,
+            "type": str,
+            "name": str,
+            "province": str,
+            "code": int,
+            "is_old": int,
+            "candidates": str,
+            "successors": str,
+            **_PROVENANCE,
+        },
+        pk=("article_id", "n"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["officials"].create(
+        {"article_id": int, "n": int, "name": str, "titles": str, **_PROVENANCE},
+        pk=("article_id", "n"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["official_titles"].create(
+        {
+            "article_id": int,
+            "official_n": int,
+            "n": int,
+            "title": str,
+            "role": str,
+            "organisation": str,
+            "place": str,
+        },
+        pk=("article_id", "official_n", "n"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["dossiers"].create(
+        {
+            "article_id": int,
+            "n": int,
+            "count": int,
+            "kind": str,
+            "channel": str,
+            "total": int,
+            **_PROVENANCE,
+        },
+        pk=("article_id", "n"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["percentages"].create(
+        {
+            "article_id": int,
+            "n": int,
+            "value": float,
+            "qualifier": str,
+            "indicator": str,
+            "subject": str,
+            **_PROVENANCE,
+        },
+        pk=("article_id", "n"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    for table in ("units", "officials", "dossiers", "percentages"):
+        db[table].create_index(["article_id"])
+    db["units"].create_index(["province"])
+    db["units"].create_index(["type", "name"])
+    db["officials"].create_index(["name"])
+    db["official_titles"].create_index(["role"])
+    db["dossiers"].create_index(["kind", "channel"])
+    db["percentages"].create_index(["indicator"])
+
+    db["runs"].create(
+        {
+            "id": int,
+            "kind": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "articles_fetched": int,
+            "articles_new": int,
+            "articles_processed": int,
+            "facts_written": int,
+            "counts": str,
+        },
+        pk="id",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations this database has not had yet; return how many ran."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {current} is newer than this code ({SCHEMA_VERSION}): upgrade the code"
+        )
+    ran = 0
+    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        log.info("migrating database to schema version %d (%s)", number, migration.__name__)
+        with db.conn:
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+        ran += 1
+    return ran

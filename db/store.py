@@ -1,0 +1,222 @@
+"""The SQLite store: the one place that reads and writes the database.
+
+Raw articles are kept (text and zlib-compressed HTML) so that extraction can be re-run when the
+rules change. Writing is idempotent: an article URL is stored once and never overwritten, and an
+article's facts are replaced as a whole, keyed by their rank in the article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db.schema import FACT_TABLES, migrate
+from nlp.normalize import normalize_text
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Store", "now_iso"]
+
+FACT_KINDS = ("units", "officials", "dossiers", "percentages")
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """Open (creating and migrating when needed) the news database at ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(str(path))
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        if str(path) != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def known_urls(self) -> set[str]:
+        """Every stored article URL: the crawler's seen-URL set across nights."""
+        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+
+    def has_article(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone() is not None
+
+    def article_count(self) -> int:
+        return self.db["articles"].count
+
+    def add_article(self, item: dict[str, Any]) -> int | None:
+        """Store a fetched article; return its new id, or None when the URL is already stored.
+
+        The text is normalised here, once, so that fact offsets point into the stored text.
+        Raises ValueError on an item with no URL or no text: such an item is a crawler bug.
+        """
+        url = (item.get("url") or "").strip()
+        text = normalize_text(item.get("text") or "")
+        if not url or not text:
+            raise ValueError(f"article needs a url and a text (url={url!r})")
+        if self.has_article(url):
+            return None
+        html = item.get("html")
+        if isinstance(html, str):
+            html = html.encode("utf-8", "replace")
+        row = {
+            "url": url,
+            "site": item.get("site"),
+            "source_province": item.get("province") or item.get("source_province") or None,
+            "title": normalize_text(item.get("title") or "") or None,
+            "published": item.get("published"),
+            "author": item.get("author"),
+            "text": text,
+            "html_z": zlib.compress(html, 6) if html else None,
+            "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "fetched_at": item.get("fetched_at") or now_iso(),
+            "processed_at": None,
+            "extractor_version": None,
+        }
+        with self.db.conn:
+            self.db["articles"].insert(row)
+        return int(self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()[0])
+
+    def article_html(self, article_id: int) -> str | None:
+        """The raw HTML the article was extracted from, decompressed."""
+        row = self.db.execute("SELECT html_z FROM articles WHERE id = ?", [article_id]).fetchone()
+        if not row or row[0] is None:
+            return None
+        return zlib.decompress(row[0]).decode("utf-8", "replace")
+
+    def get_article(self, key: int | str) -> dict[str, Any] | None:
+        """An article by id or URL, without its HTML."""
+        column = "id" if isinstance(key, int) or str(key).isdigit() else "url"
+        rows = list(
+            self.db.query(
+                "SELECT id, url, site, source_province, title, published, author, text, processed_at "
+                f"FROM articles WHERE {column} = ?",
+                [int(key) if column == "id" else key],
+            )
+        )
+        return rows[0] if rows else None
+
+    def articles_to_process(self, reprocess: bool = False) -> Iterator[dict[str, Any]]:
+        """Articles not yet processed (or all of them with ``reprocess``), oldest id first."""
+        where = "" if reprocess else "WHERE processed_at IS NULL"
+        sql = (
+            "SELECT id, url, site, source_province, title, published, text FROM articles "
+            f"{where} ORDER BY id"
+        )
+        yield from list(self.db.query(sql))
+
+    def count_to_process(self, reprocess: bool = False) -> int:
+        where = "" if reprocess else "WHERE processed_at IS NULL"
+        return int(self.db.execute(f"SELECT count(*) FROM articles {where}").fetchone()[0])
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def save_facts(self, article_id: int, rows: dict[str, list[dict[str, Any]]], version: str) -> int:
+        """Replace one article's facts with ``rows`` (table → rows) in one transaction.
+
+        Returns the number of fact rows written (titles not counted separately).
+        """
+        written = 0
+        with self.db.conn:
+            for table in FACT_TABLES:
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+            for table in FACT_TABLES:
+                table_rows = rows.get(table) or []
+                for row in table_rows:
+                    row["article_id"] = article_id
+                    if table != "official_titles":
+                        row["extractor_version"] = version
+                if table_rows:
+                    self.db[table].insert_all(table_rows)
+                if table != "official_titles":
+                    written += len(table_rows)
+            self.db.execute(
+                "UPDATE articles SET processed_at = ?, extractor_version = ? WHERE id = ?",
+                [now_iso(), version, article_id],
+            )
+        return written
+
+    def facts_for(self, article_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every fact row of one article, per table, in rank order."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for table in FACT_TABLES:
+            order = "official_n, n" if table == "official_titles" else "n"
+            out[table] = list(
+                self.db.query(f"SELECT * FROM {table} WHERE article_id = ? ORDER BY {order}", [article_id])
+            )
+        return out
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        """Open a ``runs`` row; its counts are filled by ``finish_run``."""
+        with self.db.conn:
+            table = self.db["runs"].insert({"kind": kind, "started_at": now_iso(), "status": "running"})
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, status: str = "ok", **counts: Any) -> None:
+        """Close a run with its counts; known counts get their own columns, all go to ``counts``."""
+        columns = {"articles_fetched", "articles_new", "articles_processed", "facts_written"}
+        update: dict[str, Any] = {"finished_at": now_iso(), "status": status}
+        for key in columns & counts.keys():
+            update[key] = counts[key]
+        update["counts"] = json.dumps(counts, ensure_ascii=False, sort_keys=True, default=str)
+        with self.db.conn:
+            self.db["runs"].update(run_id, update)
+
+    def latest_run(self, kind: str | None = None) -> dict[str, Any] | None:
+        where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        rows = list(self.db.query(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT 1", params))
+        if not rows:
+            return None
+        row = rows[0]
+        row["counts"] = json.loads(row["counts"]) if row.get("counts") else {}
+        return row
+
+    # -- summaries --------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """What ``pipeline.py stats --json`` prints."""
+        runs = []
+        for row in self.db.query("SELECT * FROM runs ORDER BY id"):
+            row["counts"] = json.loads(row["counts"]) if row.get("counts") else {}
+            row["articles_fetched"] = row.get("articles_fetched") or 0
+            runs.append(row)
+        processed = self.db.execute("SELECT count(*) FROM articles WHERE processed_at IS NOT NULL")
+        return {
+            "articles": self.article_count(),
+            "articles_processed": int(processed.fetchone()[0]),
+            "facts": {kind: self.db[kind].count for kind in FACT_KINDS},
+            "runs": runs,
+        }
+
+    def table_digest(self, table: str) -> str:
+        """A hash of a table's rows in key order: tests compare it to prove a step changed nothing."""
+        digest = hashlib.sha256()
+        for row in self.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+            digest.update(repr(row).encode("utf-8"))
+        return digest.hexdigest()

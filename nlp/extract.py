@@ -1,0 +1,69 @@
+"""One article in, four kinds of facts out: the extraction entry point.
+
+Each extractor is a pure function of the analysed document. A failure in one extractor is
+logged and yields no facts of that kind, so one bad rule or one hostile text never loses the
+other kinds, and ``pipeline.py extract`` still writes its line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp import EXTRACTOR_VERSION
+from nlp.document import ArticleDoc, analyze
+from nlp.facts import KINDS, Fact
+from nlp.normalize import normalize_text
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Extraction", "extract_article", "extract_doc", "to_spec", "EXTRACTOR_VERSION"]
+
+# Articles longer than this are cut before analysis: no provincial report is a megabyte long,
+# and an unbounded input must not take unbounded time or memory.
+MAX_TEXT_CHARS = 200_000
+
+
+@dataclass
+class Extraction:
+    """The facts of one article, per kind, with the analysed document they point into."""
+
+    adoc: ArticleDoc
+    facts: dict[str, list[Fact]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def _extractor(kind: str) -> Any:
+    return importlib.import_module(f"nlp.extractors.{kind}")
+
+
+def extract_doc(adoc: ArticleDoc) -> Extraction:
+    """Run the four extractors over an analysed document."""
+    result = Extraction(adoc=adoc)
+    for kind in KINDS:
+        try:
+            facts = list(_extractor(kind).extract(adoc))
+        except Exception as exc:  # one extractor's bug must not lose the other kinds
+            log.warning("%s extractor failed on %s: %s", kind, adoc.meta.get("id") or "article", exc)
+            log.debug("traceback", exc_info=True)
+            result.errors.append(f"{kind}: {type(exc).__name__}: {exc}")
+            facts = []
+        result.facts[kind] = facts
+    return result
+
+
+def extract_article(text: str, meta: dict[str, Any] | None = None) -> Extraction:
+    """Normalise, analyse and extract one article's text."""
+    text = normalize_text(text or "")[:MAX_TEXT_CHARS]
+    return extract_doc(analyze(text, meta))
+
+
+def to_spec(article_id: Any, extraction: Extraction | None) -> dict[str, Any]:
+    """The spec's prediction line for one article (empty lists when there is no extraction)."""
+    line: dict[str, Any] = {"id": article_id}
+    for kind in KINDS:
+        facts = extraction.facts.get(kind, []) if extraction else []
+        line[kind] = [fact.spec() for fact in facts]
+    return line

@@ -1,0 +1,1 @@
+"""Rule-based extractors, one module per fact kind; each exposes ``extract(adoc) -> list[Fact]``."""

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""vn-local-press: crawl Vietnamese provincial news, extract local-government facts, store them.
+
+Every command takes ``--db PATH`` (default ``data/news.db``) and ``--help``. Data flows one way:
+crawl → store raw → process → store facts → query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DB = Path("data/news.db")
+
+log = logging.getLogger("pipeline")
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _store(path: Path) -> Any:
+    from db.store import Store
+
+    return Store(path)
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered raw lines of a JSON Lines file ("-" = stdin)."""
+    handle = sys.stdin if str(path) == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        for number, line in enumerate(handle, start=1):
+            yield number, line.rstrip("\n")
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def _site_provinces() -> dict[str, str]:
+    """Domain → province of the registered sources, to give the extractor the site's province."""
+    try:
+        from crawler.registry import load_sources
+
+        out: dict[str, str] = {}
+        for source in load_sources():
+            for domain in source.allowed_domains:
+                if source.province:
+                    out[domain.lower()] = source.province
+        return out
+    except Exception:  # the registry is a hint only
+        log.debug("no sources registry for site provinces", exc_info=True)
+        return {}
+
+
+def _meta_for(record: dict[str, Any], provinces: dict[str, str]) -> dict[str, Any]:
+    from urllib.parse import urlsplit
+
+    meta = {k: record.get(k) for k in ("id", "url", "title", "date")}
+    host = urlsplit(str(record.get("url") or "")).hostname or ""
+    host = host.lower().removeprefix("www.")
+    meta["site"] = host or None
+    meta["province"] = provinces.get(host) or provinces.get("www." + host)
+    return meta
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler.run import run_crawl
+
+    names = [n.strip() for n in args.sources.split(",")] if args.sources else None
+    settings = {"CLOSESPIDER_TIMEOUT": args.timeout} if args.timeout else None
+    counts = run_crawl(args.db, sources_file=args.sources_file, names=names, settings=settings,
+                       since=args.since)
+    print(json.dumps(counts, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from nlp.process import process_articles
+
+    with _store(args.db) as store:
+        counts = process_articles(store, reprocess=args.reprocess, progress=not args.quiet)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 1 if counts["failed"] else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    code = cmd_crawl(args)
+    args.reprocess = False
+    return cmd_process(args) or code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.run import run_crawl
+    from demo.server import demo_source, serve_demo_site
+    from nlp.process import process_articles
+
+    started = time.monotonic()
+    with serve_demo_site(port=args.port) as base_url:
+        print(f"Demo site served at {base_url}/ — crawling it with the `news` spider …", flush=True)
+        crawl = run_crawl(args.db, sources=[demo_source(base_url)], names=["demo"],
+                          settings={"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
+    print(f"crawl: {crawl.get('articles_new', 0)} new articles "
+          f"({crawl.get('articles_fetched', 0)} fetched)", flush=True)
+    with _store(args.db) as store:
+        processed = process_articles(store, progress=not args.quiet)
+        print(_summary(store))
+    print(f"processed {processed['articles_processed']} articles in "
+          f"{time.monotonic() - started:.1f} s; database: {args.db}")
+    return 0
+
+
+def _summary(store: Any, examples: int = 2) -> str:
+    """Articles, facts per kind, and a few facts with the sentence each came from."""
+    stats = store.stats()
+    lines = [
+        "",
+        f"Articles stored: {stats['articles']} ({stats['articles_processed']} processed)",
+        "Facts: " + ", ".join(f"{kind} {n}" for kind, n in stats["facts"].items()),
+    ]
+    queries = {
+        "units": "SELECT type || ' ' || name || ' → ' || coalesce(province, '?') AS fact, sentence "
+                 "FROM units WHERE province IS NOT NULL",
+        "officials": "SELECT name || ' — ' || titles AS fact, sentence FROM officials",
+        "dossiers": "SELECT count || ' hồ sơ, ' || kind || coalesce(', ' || channel, '') "
+                    "|| coalesce(', of ' || total, '') AS fact, sentence FROM dossiers",
+        "percentages": "SELECT value || '% ' || qualifier || ', ' || indicator AS fact, sentence "
+                       "FROM percentages",
+    }
+    for kind, sql in queries.items():
+        rows = list(store.db.query(sql + f" ORDER BY article_id, n LIMIT {examples}"))
+        if rows:
+            lines.append(f"\n{kind}:")
+        for row in rows:
+            sentence = " ".join((row["sentence"] or "").split())
+            if len(sentence) > 160:
+                sentence = sentence[:157] + "…"
+            lines.append(f"  • {row['fact']}\n      “{sentence}”")
+    return "\n".join(lines)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from nlp.extract import extract_article, to_spec
+
+    provinces = _site_provinces()
+    out = sys.stdout if str(args.output) == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    failures = 0
+    try:
+        for number, raw in tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=args.quiet):
+            record: dict[str, Any] = {}
+            try:
+                parsed = json.loads(raw) if raw.strip() else {}
+                record = parsed if isinstance(parsed, dict) else {}
+                if not isinstance(parsed, dict):
+                    raise ValueError("a line must be a JSON object")
+                text = record.get("text")
+                extraction = extract_article(text if isinstance(text, str) else "", _meta_for(record, provinces))
+            except Exception as exc:  # the line still gets its (empty) output line
+                failures += 1
+                log.error("line %d: %s", number, exc)
+                extraction = None
+            out.write(json.dumps(to_spec(record.get("id"), extraction), ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failures:
+        log.warning("%d input line(s) could not be read; each got an empty output line", failures)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from nlp.evaluate import format_scores, score
+    from nlp.extract import extract_article, to_spec
+
+    gold = [json.loads(line) for _, line in _read_jsonl(args.gold) if line.strip()]
+    if args.predictions:
+        predictions = {}
+        for _, line in _read_jsonl(args.predictions):
+            if line.strip():
+                record = json.loads(line)
+                predictions[record.get("id")] = record
+    else:
+        provinces = _site_provinces()
+        predictions = {
+            g["id"]: to_spec(g["id"], extract_article(g.get("text") or "", _meta_for(g, provinces)))
+            for g in tqdm(gold, desc="evaluate", unit="article", disable=args.quiet)
+        }
+    scores = score(gold, predictions)
+    if args.details:
+        ks = scores[args.details]
+        for article_id, item in ks.misses:
+            print(f"MISS {article_id}: {json.dumps(item, ensure_ascii=False)}")
+        for article_id, item in ks.false_positives:
+            print(f"FP   {article_id}: {json.dumps(item, ensure_ascii=False)}")
+        for article_id, name, g, p in ks.attr_errors:
+            print(f"ATTR {article_id} {name}: gold {json.dumps(g, ensure_ascii=False)} "
+                  f"pred {json.dumps(p, ensure_ascii=False)}")
+        print()
+    if args.json:
+        print(json.dumps({kind: ks.as_dict() for kind, ks in scores.items()}, indent=2))
+    else:
+        print(format_scores(scores))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from crawler.registry import load_sources, sources_as_dicts
+
+    sources = load_sources(args.sources_file)
+    if args.json:
+        print(json.dumps(sources_as_dicts(sources), ensure_ascii=False, indent=2))
+    else:
+        for s in sources:
+            print(f"{s.name:<24} {s.province or '(national)':<16} {s.homepage}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _store(args.db) as store:
+        stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(f"articles: {stats['articles']} ({stats['articles_processed']} processed)")
+        for kind, n in stats["facts"].items():
+            print(f"{kind:<12} {n}")
+        print(f"runs: {len(stats['runs'])}")
+    return 0
+
+
+# -- argument parsing ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipeline.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str, func: Any, db: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if db:
+            p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite database (default: %(default)s)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        p.set_defaults(func=func)
+        return p
+
+    def crawl_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--sources", help="comma-separated source names (default: all)")
+        p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
+        p.add_argument("--since", help="skip articles published before this date (YYYY-MM-DD)")
+        p.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
+
+    crawl_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl))
+    p = command("process", "Extract facts from stored articles not yet processed.", cmd_process)
+    p.add_argument("--reprocess", action="store_true", help="re-extract every article (rules changed)")
+    crawl_options(command("run", "Crawl, then process: the nightly job.", cmd_run))
+    p = command("demo", "Serve the bundled sample site on 127.0.0.1, crawl it, extract, summarise.", cmd_demo)
+    p.add_argument("--port", type=int, default=0, help="port for the demo site (default: any free port)")
+    p = command("extract", "Extract facts from a JSON Lines file (spec format); no database.",
+                cmd_extract, db=False)
+    p.add_argument("input", type=Path, help='input JSONL: {"id", "text", "url"?, "date"?, "title"?} ("-" = stdin)')
+    p.add_argument("-o", "--output", type=Path, default=Path("-"), help="output JSONL (default: stdout)")
+    p = command("evaluate", "Score the extractors against a gold JSONL file (spec scoring).",
+                cmd_evaluate, db=False)
+    p.add_argument("gold", type=Path, help="gold JSONL with the article text and the gold facts")
+    p.add_argument("--predictions", type=Path, help="score this prediction file instead of extracting")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--details", choices=["units", "officials", "dossiers", "percentages"],
+                   help="list the misses, false positives and attribute errors of one kind")
+    p = command("sources", "List the sources registry.", cmd_sources, db=False)
+    p.add_argument("--json", action="store_true", help="print the registry as JSON")
+    p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
+    p = command("stats", "Counts of articles, facts and runs.", cmd_stats)
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("urllib3", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return int(args.func(args) or 0)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        log.error("%s", exc)
+        return 2
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
