@@ -69,6 +69,19 @@ def _meta_for(record: dict[str, Any], provinces: dict[str, str]) -> dict[str, An
     return meta
 
 
+def predict(records: Any) -> dict[Any, dict[str, Any]]:
+    """Spec prediction lines for input records (``{"id", "text", "url"?, …}``), keyed by id."""
+    from nlp.extract import extract_article, to_spec
+
+    provinces = _site_provinces()
+    out = {}
+    for record in records:
+        text = record.get("text")
+        extraction = extract_article(text if isinstance(text, str) else "", _meta_for(record, provinces))
+        out[record.get("id")] = to_spec(record.get("id"), extraction)
+    return out
+
+
 # -- commands --------------------------------------------------------------------------------
 
 
@@ -183,7 +196,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from nlp.evaluate import format_scores, score
-    from nlp.extract import extract_article, to_spec
 
     gold = [json.loads(line) for _, line in _read_jsonl(args.gold) if line.strip()]
     if args.predictions:
@@ -193,11 +205,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 record = json.loads(line)
                 predictions[record.get("id")] = record
     else:
-        provinces = _site_provinces()
-        predictions = {
-            g["id"]: to_spec(g["id"], extract_article(g.get("text") or "", _meta_for(g, provinces)))
-            for g in tqdm(gold, desc="evaluate", unit="article", disable=args.quiet)
-        }
+        predictions = predict(tqdm(gold, desc="evaluate", unit="article", disable=args.quiet))
     scores = score(gold, predictions)
     if args.details:
         ks = scores[args.details]

@@ -1,0 +1,151 @@
+"""The whole pipeline on the bundled sample site: crawl on 127.0.0.1 → SQLite → facts.
+
+One crawl and one process run are shared by the module (a crawl takes a few seconds); the
+second-run test then crawls and processes again and checks that nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.run import run_crawl
+from db.store import Store
+from demo.server import demo_source, load_articles, serve_demo_site
+from nlp.process import process_articles
+
+pytestmark = pytest.mark.slow
+
+FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+DATA_TABLES = ("articles", "units", "officials", "official_titles", "dossiers", "percentages",
+               "provinces", "communes")
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    with serve_demo_site() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def crawled(site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    db_path = tmp_path_factory.mktemp("e2e") / "news.db"
+    crawl = run_crawl(db_path, sources=[demo_source(site)], names=["demo"], settings=FAST)
+    with Store(db_path) as store:
+        processed = process_articles(store, progress=False)
+    return {"db": db_path, "crawl": crawl, "processed": processed}
+
+
+def _article(store: Store, title_part: str) -> dict[str, Any]:
+    rows = list(store.db.query("SELECT * FROM articles WHERE title LIKE ?", [f"%{title_part}%"]))
+    assert rows, f"no stored article with {title_part!r} in its title"
+    return rows[0]
+
+
+def _dong_giang(store: Store) -> dict[str, Any]:
+    rows = list(store.db.query(
+        "SELECT * FROM articles WHERE text LIKE '%Đặng Hồng Sỹ%' AND text LIKE '%171 hồ sơ%'"))
+    assert rows, "the Đông Giang article (seed 004's figures) was not stored"
+    return rows[0]
+
+
+def test_every_demo_article_is_stored_with_title_date_and_text(crawled: dict[str, Any]) -> None:
+    articles = load_articles()
+    with Store(crawled["db"]) as store:
+        assert store.article_count() == len(articles)
+        stored = {r["title"]: r for r in store.db.query("SELECT title, published, text, site FROM articles")}
+    for article in articles:
+        row = stored.get(article.title)
+        assert row is not None, f"{article.title!r} not stored"
+        assert row["published"] and row["published"][:10] == article.published[:10]
+        assert article.body[-1].split()[-1].strip(".") in row["text"]
+    assert crawled["crawl"]["articles_new"] == len(articles)
+
+
+def test_seed_004_breakdown_lands_with_offsets_into_the_text(crawled: dict[str, Any]) -> None:
+    with Store(crawled["db"]) as store:
+        article = _dong_giang(store)
+        text = article["text"]
+        dossiers = store.facts_for(article["id"])["dossiers"]
+    got = {(d["count"], d["kind"], d["channel"], d["total"]) for d in dossiers}
+    assert (171, "received", None, None) in got
+    assert (112, "received", "direct", None) in got
+    assert (59, "received", "online", None) in got
+    assert (169, "on_time", None, 169) in got
+    assert (2, "pending", None, None) in got
+    for d in dossiers:
+        assert str(d["count"]) in text[d["start"] : d["end"]].replace(".", "")
+        assert text[d["start"] : d["end"]] in d["sentence"]
+
+
+def test_the_official_and_the_commune_land(crawled: dict[str, Any]) -> None:
+    with Store(crawled["db"]) as store:
+        article = _dong_giang(store)
+        facts = store.facts_for(article["id"])
+    officials = {o["name"]: o for o in facts["officials"]}
+    assert "Đặng Hồng Sỹ" in officials
+    official = officials["Đặng Hồng Sỹ"]
+    assert article["text"][official["start"] : official["end"]] == "Đặng Hồng Sỹ"
+    titles = [t["title"] for t in facts["official_titles"] if t["official_n"] == official["n"]]
+    assert any(t.startswith("Phó Bí thư Tỉnh ủy") for t in titles)
+    units = {(u["type"], u["name"]): u for u in facts["units"]}
+    assert units[("xã", "Đông Giang")]["province"] == "Lâm Đồng"
+    unit = units[("xã", "Đông Giang")]
+    assert article["text"][unit["start"] : unit["end"]].endswith("Đông Giang")
+
+
+def test_expected_demo_facts_are_mostly_found(crawled: dict[str, Any]) -> None:
+    """The hand-checked facts in demo/expected.json: a recall floor per kind across the site."""
+    expected = json.loads((Path(__file__).resolve().parent.parent / "demo" / "expected.json").read_text())
+    by_slug = {a.slug: a for a in load_articles()}
+    found = {kind: [0, 0] for kind in ("units", "officials", "dossiers", "percentages")}
+    with Store(crawled["db"]) as store:
+        for slug, kinds in expected.items():
+            article = _article(store, by_slug[slug].title)
+            facts = store.facts_for(article["id"])
+            for kind, items in kinds.items():
+                for item in items:
+                    found[kind][1] += 1
+                    found[kind][0] += _present(kind, item, facts)
+    for kind, (hit, total) in found.items():
+        assert total, f"demo/expected.json has no {kind}"
+        assert hit / total >= 0.8, f"{kind}: only {hit}/{total} expected demo facts found"
+
+
+def _present(kind: str, item: dict[str, Any], facts: dict[str, list[dict[str, Any]]]) -> bool:
+    from nlp.normalize import fold
+
+    if kind == "units":
+        return any(fold(u["type"]) == fold(item["type"]) and fold(u["name"]) == fold(item["name"])
+                   for u in facts["units"])
+    if kind == "officials":
+        return any(fold(o["name"]) == fold(item["name"]) for o in facts["officials"])
+    if kind == "dossiers":
+        return any(d["count"] == item["count"] and d["kind"] == item["kind"] for d in facts["dossiers"])
+    return any(abs(p["value"] - item["value"]) < 1e-6 and p["qualifier"] == item["qualifier"]
+               for p in facts["percentages"])
+
+
+def test_a_second_run_fetches_nothing_and_changes_nothing(crawled: dict[str, Any], site: str) -> None:
+    with Store(crawled["db"]) as store:
+        before = {t: store.table_digest(t) for t in DATA_TABLES}
+        runs_before = store.db["runs"].count
+    again = run_crawl(crawled["db"], sources=[demo_source(site)], names=["demo"], settings=FAST)
+    assert again["articles_fetched"] == 0
+    assert again["articles_new"] == 0
+    with Store(crawled["db"]) as store:
+        assert process_articles(store, progress=False)["articles_processed"] == 0
+        assert {t: store.table_digest(t) for t in DATA_TABLES} == before
+        assert store.db["runs"].count == runs_before + 2  # the two runs are logged, nothing else moved
+
+
+def test_reprocess_rewrites_the_same_facts(crawled: dict[str, Any]) -> None:
+    with Store(crawled["db"]) as store:
+        before = {t: store.table_digest(t) for t in ("units", "officials", "dossiers", "percentages")}
+        counts = process_articles(store, reprocess=True, progress=False)
+        assert counts["articles_processed"] == store.article_count()
+        assert {t: store.table_digest(t) for t in ("units", "officials", "dossiers", "percentages")} == before
