@@ -89,9 +89,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
 
     names = [n.strip() for n in args.sources.split(",")] if args.sources else None
-    settings = {"CLOSESPIDER_TIMEOUT": args.timeout} if args.timeout else None
-    counts = run_crawl(args.db, sources_file=args.sources_file, names=names, settings=settings,
-                       since=args.since)
+    counts = run_crawl(args.db, sources_file=args.sources_file, names=names, since=args.since,
+                       timeout=args.timeout)
     print(json.dumps(counts, ensure_ascii=False, indent=2, default=str))
     return 0
 
@@ -227,11 +226,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.registry import load_sources, sources_as_dicts
 
-    sources = load_sources(args.sources_file)
     if args.json:
-        print(json.dumps(sources_as_dicts(sources), ensure_ascii=False, indent=2))
+        print(json.dumps(sources_as_dicts(args.sources_file), ensure_ascii=False, indent=2))
     else:
-        for s in sources:
+        for s in load_sources(args.sources_file):
             print(f"{s.name:<24} {s.province or '(national)':<16} {s.homepage}")
     return 0
 

@@ -1,0 +1,99 @@
+"""Item pipeline: write articles to the SQLite store and record the crawl in the ``runs`` table."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+STAT = "news/"
+
+
+class StoreArticlePipeline:
+    """Store each article once (``Store.add_article`` ignores known URLs) and log the run's counts.
+
+    The run row is opened when the spider opens and closed on ``spider_closed`` (after all items
+    went through), so an interrupted crawl still leaves a row with its reason and counts.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("NEWS_DB")
+        self.store: Any = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        from db.store import Store  # the db package is only needed when really crawling
+
+        self.store = Store(self.db_path)
+        self.run_id = self.store.start_run("crawl")
+        logger.info("crawl run %s writing to %s", self.run_id, self.db_path)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        stats = self.crawler.stats
+        try:
+            new_id = self.store.add_article(dict(item))
+        except ValueError as exc:
+            stats.inc_value(STAT + "failed")
+            stats.inc_value(STAT + "errors/store_rejected")
+            raise DropItem(f"store rejected {item.get('url')}: {exc}") from exc
+        if new_id is None:
+            stats.inc_value(STAT + "duplicates")
+        else:
+            stats.inc_value(STAT + "articles_new")
+            logger.info("stored article %s: %s", new_id, item.get("url"))
+        return item
+
+    def counts(self, reason: str | None = None) -> dict[str, Any]:
+        """The run's counts from the crawler stats (keyword arguments of ``Store.finish_run``)."""
+        stats = self.crawler.stats.get_stats()
+
+        def n(key: str) -> int:
+            return int(stats.get(STAT + key, 0))
+
+        errors = {
+            key.removeprefix(STAT + "errors/"): value
+            for key, value in stats.items()
+            if key.startswith(STAT + "errors/")
+        }
+        if stats.get("robotstxt/forbidden"):
+            errors["robots_forbidden"] = stats["robotstxt/forbidden"]
+        spider = self.crawler.spider
+        return {
+            "articles_fetched": n("articles_fetched"),
+            "articles_new": n("articles_new"),
+            "skipped_known": n("skipped_known"),
+            "failed": n("failed"),
+            "discovered": n("discovered"),
+            "duplicates": n("duplicates"),
+            "too_old": n("too_old"),
+            "listings_fetched": n("listings_fetched") + n("sections_fetched"),
+            "listings_failed": n("listings_failed"),
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "errors": dict(sorted(errors.items())),
+            "sources": [s.name for s in getattr(spider, "sources", [])],
+            "finish_reason": reason,
+        }
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        counts = self.counts(reason)
+        status = "ok" if reason == "finished" else reason
+        self.store.finish_run(self.run_id, status=status, **counts)
+        logger.info("crawl run %s %s: %s", self.run_id, status, counts)
+        self.store.close()
+        self.store = None

@@ -1,0 +1,1 @@
+"""Spiders of the crawler project (only the generic `news` spider)."""
