@@ -312,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         log.error("%s", exc)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        return 0
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130

@@ -30,7 +30,7 @@ def test_bundled_registry_loads() -> None:
         assert s.allowed_domains
         assert (s.kind == "national") == (s.province == "")
         s.article_re  # noqa: B018 - compiles
-    assert {s.province for s in sources if s.kind == "provincial"} >= {"Thành phố Hà Nội", "Thành phố Cần Thơ"}
+    assert {s.province for s in sources if s.kind == "provincial"} >= {"Hà Nội", "Cần Thơ"}
     assert DEFAULT_SOURCES_FILE.name == "sources.toml"
 
 

@@ -1,0 +1,682 @@
+"""Administrative units named in an article (spec §1, NOTES U1–U13).
+
+A unit is read where the text types it: a type word followed by a capitalised name
+(``xã Đông Giang``, ``TP. Thái Nguyên``, ``thị xã Đông Triều``), an organisation head that implies
+a type (``Tỉnh ủy Lâm Đồng``), or one type word spreading over an enumeration (``các xã: A, B và
+C``). Province names count bare (``tại Hà Tĩnh``) because a province name is unambiguous enough;
+commune names count bare only when the article types them somewhere, and then add nothing new.
+
+Where the name ends is the hard part: Vietnamese names and the words after them are both
+capitalised (``UBND xã Tân Thành Bình Trần Quan Vinh``). The gazetteer (2025 and pre-2025 units)
+gives the longest known name; an unknown capitalised run is kept only when it does not look like
+a person's name or an ordinary phrase cut in the middle of a word.
+
+The province comes from the text first (``xã X, tỉnh Y``, ``xã X (Y)``, ``… thuộc quận Z``), then
+from the gazetteer narrowed by the article's own provinces and the source site's province; when
+several provinces remain it is ``None`` and the candidate codes go to ``_candidates``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from nlp.document import TOKEN_RE, ArticleDoc, get_nlp
+from nlp.facts import Fact
+from nlp.gazetteer import Candidate, Gazetteer, get_gazetteer, name_key
+from nlp.normalize import fold, normalize_text
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MAX_NAME_TOKENS = 7  # "Bà Rịa - Vũng Tàu", "Nông trường Phong Hải", "Hai Bà Trưng"
+PROVINCE_LEVEL = "province"
+ABOLISHED = {"huyện", "quận", "thị xã", "thị trấn"}
+_ENUM_SEPARATORS = {",", ";", "và", "cùng", "với", "&"}
+_DASHES = {"-", "–", "—"}
+# Between a unit and the larger unit that holds it: `xã X, tỉnh Y`, `xã X (Y)`, `X thuộc quận Z`.
+_PARENT_GLUE = {",", "(", "-", "–", "—", "thuộc", "của", "trực", ":"}
+
+
+# ---------------------------------------------------------------------------------------- data
+def _lines(name: str) -> list[str]:
+    path = DATA_DIR / name
+    if not path.exists():
+        log.warning("data file %s missing", path)
+        return []
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _tsv(name: str) -> list[list[str]]:
+    return [[c.strip() for c in ln.split("\t")] for ln in _lines(name)]
+
+
+@dataclass(frozen=True)
+class _Resources:
+    """Matchers and vocabularies, built once per process."""
+
+    matcher: PhraseMatcher
+    province_matcher: PhraseMatcher
+    type_of: dict[str, tuple[str, str]]  # match label → (type, name prefix)
+    head_of: dict[str, str]  # match label → implied type ("" for none)
+    alias_unit: dict[str, tuple[str, str]]  # name key of a province alias → (type, unit name)
+    blockers: frozenset[str]
+    surnames: frozenset[str]
+    name_stop: frozenset[str]
+    markers: dict[str, str]
+    max_marker: int
+    province_keys: frozenset[str]
+
+
+def _pattern(text: str) -> Doc:
+    nlp = get_nlp()
+    words = TOKEN_RE.findall(normalize_text(text))
+    return Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _resources() -> _Resources:
+    gaz = get_gazetteer()
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    type_of: dict[str, tuple[str, str]] = {}
+    for i, row in enumerate(_tsv("unit_types.tsv")):
+        surface, utype = row[0], row[1]
+        prefix = row[2] if len(row) > 2 else ""
+        label = f"TYPE{i}"
+        type_of[label] = (utype, prefix)
+        matcher.add(label, [_pattern(surface)])
+    head_of: dict[str, str] = {}
+    for i, row in enumerate(_tsv("unit_org_heads.tsv")):
+        label = f"HEAD{i}"
+        head_of[label] = "" if row[1] == "-" else row[1]
+        matcher.add(label, [_pattern(row[0])])
+
+    province_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    alias_unit: dict[str, tuple[str, str]] = {}
+    for row in _tsv("unit_province_aliases.tsv"):
+        if len(row) >= 4:
+            # The reported name is the alias as written unless the file expands it (`TP.HCM`).
+            written = fold(row[3]) == fold(row[0])
+            alias_unit[name_key(row[0])] = (row[2], "" if written else row[3])
+    names = {c.name for c in gaz.provinces} | {c.name for c in gaz.old if c.level == PROVINCE_LEVEL}
+    names |= {row[0] for row in _tsv("unit_province_aliases.tsv")}
+    province_matcher.add("PROVINCE", [_pattern(n) for n in sorted(names)])
+    markers = {name_key(r[0]): r[1] for r in _tsv("unit_markers.tsv")}
+    return _Resources(
+        matcher=matcher,
+        province_matcher=province_matcher,
+        type_of=type_of,
+        head_of=head_of,
+        alias_unit=alias_unit,
+        blockers=frozenset(name_key(x) for x in _lines("unit_bare_blockers.txt")),
+        surnames=frozenset(name_key(x) for x in _lines("unit_person_surnames.txt")),
+        name_stop=frozenset(name_key(x) for x in _lines("unit_name_stop.txt")),
+        markers=markers,
+        max_marker=max((len(k.split()) for k in markers), default=1),
+        province_keys=frozenset(gaz.province_names()),
+    )
+
+
+# ------------------------------------------------------------------------------------ mentions
+@dataclass
+class _Mention:
+    """One place in the text that names a unit."""
+
+    type: str
+    name: str
+    start: int  # char offsets of the evidence (the name, or the whole mention when expanded)
+    end: int
+    tok_start: int  # token span of the whole mention, type word included
+    tok_end: int
+    typed: bool = True
+    period: str | None = None  # "old" | "new" | None
+    group: int = -1  # enumeration group: items share a parent
+    parent: _Mention | None = None
+    province_hint: str | None = None  # a 2025 province given right after the name
+
+
+@dataclass
+class _Unit:
+    type: str
+    name: str
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and t[0].isalpha() and t[0].isupper()
+
+
+def _is_word(tok: Token) -> bool:
+    return tok.text.isalpha()
+
+
+def _same_line(doc: Doc, a: int, b: int) -> bool:
+    """No line break between tokens a and b (inclusive range a..b-1 joined)."""
+    return not any(doc[i].is_space or "\n" in doc[i].whitespace_ for i in range(a, b))
+
+
+class _Reader:
+    """Reads unit names off the token stream of one article."""
+
+    def __init__(self, adoc: ArticleDoc, res: _Resources, gaz: Gazetteer) -> None:
+        self.adoc = adoc
+        self.doc = adoc.doc
+        self.text = adoc.text
+        self.res = res
+        self.gaz = gaz
+        self.keys = gaz.all_name_keys()
+
+    # -- token helpers
+    def span_text(self, i: int, j: int) -> str:
+        return self.text[self.doc[i].idx : self.doc[j - 1].idx + len(self.doc[j - 1].text)]
+
+    def glued(self, i: int) -> bool:
+        """Token i is glued to the next one (no whitespace): `H'leo`, `C-Thái`."""
+        return self.doc[i].whitespace_ == ""
+
+    def inside_name(self, i: int) -> bool:
+        """Token i continues a capitalised name that starts before it (`Trần Văn Phường`).
+
+        A capitalised word that only opens the sentence (`Tại Hà Tĩnh`) does not count, unless it
+        is a family name; all-caps words (`UBND`) are abbreviations, not names.
+        """
+        prev = _prev_word(self.doc, i)
+        if prev is None or prev.whitespace_ != " " or not _is_word(prev) or not _is_cap(prev):
+            return False
+        if prev.text.isupper() and len(prev.text) > 1:
+            return False
+        if prev.is_sent_start or (prev.i > 0 and self.doc[prev.i - 1].text in "(\"“'‘:;-–—•*>"):
+            return name_key(prev.text) in self.res.surnames
+        return True
+
+    def name_end_ok(self, i: int, j: int) -> bool:
+        """Tokens i..j-1 sit on one line, separated by single spaces or glued by `-`/`'`."""
+        for k in range(i, j):
+            tok = self.doc[k]
+            if tok.is_space:
+                return False
+            if k < j - 1 and tok.whitespace_ not in ("", " "):
+                return False
+            if not (_is_word(tok) or tok.text.isdigit() or tok.text in _DASHES or tok.text in "'’"):
+                return False
+        return not (self.doc[i].text in _DASHES or self.doc[j - 1].text in _DASHES)
+
+    def gazetteer_match(self, i: int, province_only: bool = False) -> int:
+        """Length in tokens of the longest gazetteer name starting at token i (0 when none)."""
+        n = len(self.doc)
+        for k in range(min(MAX_NAME_TOKENS, n - i), 0, -1):
+            if not self.name_end_ok(i, i + k):
+                continue
+            key = name_key(self.span_text(i, i + k))
+            if (key in self.res.province_keys) if province_only else (key in self.keys):
+                toks = self.doc[i : i + k]
+                if any(_is_cap(t) for t in toks) and (_is_cap(toks[0]) or k > 1):
+                    return k
+        return 0
+
+    def capital_run(self, i: int) -> int:
+        """Length of the run of capitalised syllables (or numbers) starting at token i."""
+        n = len(self.doc)
+        k = 0
+        while i + k < n and k < MAX_NAME_TOKENS:
+            tok = self.doc[i + k]
+            if tok.is_space:
+                break
+            if _is_cap(tok) and _is_word(tok):
+                k += 1
+            elif (
+                tok.text in "'’-"
+                and k > 0
+                and self.glued(i + k - 1)
+                and self.glued(i + k)
+                and i + k + 1 < n
+                and _is_word(self.doc[i + k + 1])
+            ):
+                k += 2  # `Ea H'Leo`, `Cư M'gar`: apostrophe or hyphen inside one name
+                continue
+            else:
+                break
+            if self.doc[i + k - 1].whitespace_ not in ("", " "):
+                break
+        return k
+
+    def read_name(self, i: int, utype: str, strict: bool = False) -> int:
+        """Tokens of the unit name starting at token i for a unit of type ``utype`` (0: none)."""
+        doc = self.doc
+        if i >= len(doc) or doc[i].is_space:
+            return 0
+        first = doc[i]
+        if first.text.isdigit():
+            # `Phường 12`, `Quận 3`: numbered urban units; other types take no numbers.
+            return 1 if utype in ("phường", "quận") and len(first.text) <= 2 else 0
+        if utype == "tỉnh":
+            return self.gazetteer_match(i, province_only=True)
+        g = self.gazetteer_match(i)
+        if g:
+            return g
+        r = self.capital_run(i)
+        if r == 0:
+            return 0
+        toks = [doc[i + k] for k in range(r)]
+        keys = [name_key(t.text) for t in toks]
+        if keys[0] in self.res.name_stop:
+            return 0
+        if all(t.text.isupper() and len(t.text) > 1 for t in toks) and r > 3:
+            return 0  # an unknown ALL-CAPS run is a headline, not a name
+        # A run that runs into a family name is a unit followed by a person (`xã X Trần Văn A`).
+        for k in range(1, r):
+            if keys[k] in self.res.surnames and r - k >= 2:
+                r = k
+                break
+        if keys[0] in self.res.surnames and r >= 3:
+            return 0  # `UBND tỉnh Bùi Thanh An`: a person, not a place
+        if r > 4:
+            return 0  # an unknown five-word capitalised run is a Title-Case headline, not a name
+        # The run stops inside a word (`Hội Nông | dân`): an ordinary phrase, not a name.
+        nxt = i + r
+        if nxt < len(doc) and not doc[nxt]._.wstart and _is_word(doc[nxt]) and not _is_cap(doc[nxt]):
+            return 0
+        if strict:
+            if r < 2 and not self.gaz.has_name(doc[i].text):
+                return 0
+            if (
+                nxt < len(doc)
+                and _is_word(doc[nxt])
+                and name_key(doc[nxt].text)
+                not in ({"và", "thuộc", "của", "cũ", "mới", "cùng", "với"} | set(self.res.markers))
+            ):
+                return 0
+        return r
+
+    def marker_after(self, j: int) -> tuple[str | None, int]:
+        """`(cũ)`, `cũ`, `(mới)` right after token j-1: the period and the tokens it takes."""
+        doc = self.doc
+        k = j
+        opened = k < len(doc) and doc[k].text == "("
+        if opened:
+            k += 1
+        for size in range(self.res.max_marker, 0, -1):
+            if k + size > len(doc):
+                continue
+            if not all(_is_word(doc[x]) and not _is_cap(doc[x]) or doc[x].text.islower() for x in range(k, k + size)):
+                continue
+            period = self.res.markers.get(name_key(self.span_text(k, k + size)))
+            if period:
+                end = k + size
+                if opened and end < len(doc) and doc[end].text == ")":
+                    end += 1
+                return period, end
+        return None, j
+
+
+def _prev_word(doc: Doc, i: int) -> Token | None:
+    return doc[i - 1] if i > 0 and not doc[i - 1].is_space else None
+
+
+def _blocked(reader: _Reader, i: int) -> bool:
+    """A place name at token i preceded by a street/branch/person word, or glued to a prefix."""
+    doc = reader.doc
+    if i > 0 and doc[i - 1].whitespace_ == "" and doc[i - 1].text in _DASHES | {"'", "’", "/", "@", "#", "."}:
+        return True  # `C-Thái Nguyên`, `#LàoCai`, `www.x.Lào`
+    for size in (3, 2, 1):
+        if i - size < 0:
+            continue
+        if not _same_line(doc, i - size, i):
+            continue
+        if name_key(reader.span_text(i - size, i)) in reader.res.blockers:
+            return True
+    return False
+
+
+# ----------------------------------------------------------------------------------- scanning
+def _typed_mentions(reader: _Reader) -> list[_Mention]:
+    doc, res = reader.doc, reader.res
+    matches = res.matcher(doc, as_spans=True)
+    # Longest match wins where matches overlap (`thị xã` over `xã`, `thị trấn nông trường`).
+    matches = sorted(matches, key=lambda s: (s.start, -(s.end - s.start)))
+    chosen = []
+    last_end = -1
+    for span in matches:
+        if span.start >= last_end:
+            chosen.append(span)
+            last_end = span.end
+    mentions: list[_Mention] = []
+    group = 0
+    for span in chosen:
+        try:
+            label = doc.vocab.strings[span.label]
+            group += 1
+            mentions.extend(_read_typed(reader, span.start, span.end, label, group))
+        except Exception:  # one odd spot must not lose the article
+            log.debug("unit mention at token %d failed", span.start, exc_info=True)
+    return mentions
+
+
+def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list[_Mention]:
+    doc, res = reader.doc, reader.res
+    if label in res.type_of:
+        utype, prefix = res.type_of[label]
+    else:
+        utype, prefix = res.head_of[label], ""
+        if not utype:
+            return []
+    first = doc[s]
+    # A capitalised type word inside a person's name: `cụ Trần Văn Phường` (U8).
+    if _is_cap(first) and label in res.type_of and reader.inside_name(s):
+        return []
+    j = e
+    # `TP.`, `Tp.`: the abbreviation's dot; `Các xã:` / `xã -`: an enumeration or heading follows.
+    if (
+        j < len(doc)
+        and doc[j].text == "."
+        and (first.text.isupper() or first.text in ("Tp", "T"))
+        and len(first.text) <= 4
+    ):
+        j += 1
+    if j < len(doc) and doc[j].text == ":":
+        j += 1
+    out: list[_Mention] = []
+    province_only = utype == "tỉnh"
+    while True:
+        size = reader.read_name(j, utype, strict=bool(out))
+        if not size:
+            break
+        name_text = reader.span_text(j, j + size)
+        start, end = doc[j].idx, doc[j + size - 1].idx + len(doc[j + size - 1].text)
+        alias = res.alias_unit.get(name_key(name_text))
+        if alias and alias[1] not in ("", "-") and alias[0] == utype:
+            name_text = alias[1]  # `TP.HCM` → `Hồ Chí Minh`: the evidence is the whole mention
+            start = doc[s].idx
+        if prefix and not fold(name_text).startswith(fold(prefix)):
+            name_text = f"{prefix} {name_text}"
+            start = doc[s].idx
+        m = _Mention(utype, name_text, start, end, s if not out else j, j + size, group=group)
+        period, after = reader.marker_after(j + size)
+        m.period = period
+        out.append(m)
+        # Enumeration: `phường Tân Mai, Giáp Bát và Mai Động`; `Tỉnh ủy Lào Cai – Yên Bái`.
+        k = after
+        if k < len(doc) and doc[k].text in _ENUM_SEPARATORS:
+            k += 1
+        elif province_only and k < len(doc) and doc[k].text in _DASHES:
+            k += 1
+        else:
+            break
+        if k < len(doc) and (doc[k].is_space or not _is_cap(doc[k]) and not doc[k].text.isdigit()):
+            break
+        # The item is itself a province (`xã X, Hà Tĩnh`): province evidence, not another unit.
+        if (
+            not province_only
+            and reader.gazetteer_match(k, province_only=True)
+            and not reader.gaz.lookup(reader.span_text(k, k + reader.gazetteer_match(k, province_only=True)), utype)
+        ):
+            break
+        # A type word or head starts its own mention.
+        if res.matcher(doc[k : k + 1]) or res.matcher(doc[k : min(k + 3, len(doc))]):
+            break
+        j = k
+    return out
+
+
+def _bare_provinces(reader: _Reader, taken: list[tuple[int, int]]) -> list[_Mention]:
+    doc, res, gaz = reader.doc, reader.res, reader.gaz
+    out: list[_Mention] = []
+    occupied = set()
+    for a, b in taken:
+        occupied.update(range(a, b))
+    for span in res.province_matcher(doc, as_spans=True):
+        try:
+            if any(i in occupied for i in range(span.start, span.end)):
+                continue
+            words = [t for t in span if _is_word(t)]
+            if not words or not all(_is_cap(t) for t in words):
+                continue
+            if not reader.name_end_ok(span.start, span.end) and "." not in span.text:
+                continue
+            # Part of a longer capitalised name: `Điện Biên Phủ`, `Nguyễn Thị Hà Nam`.
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if nxt is not None and _is_cap(nxt) and _is_word(nxt) and span[-1].whitespace_ == " ":
+                continue
+            if reader.inside_name(span.start):
+                continue  # `Lê Văn Huế`, `Công viên Hòa Bình` written `Công Viên Hòa Bình`
+            if _blocked(reader, span.start):
+                continue
+            key = name_key(span.text)
+            cand = gaz.province(span.text)
+            if cand is None:
+                continue
+            utype, uname = res.alias_unit.get(key, ("", ""))
+            if utype == "-":
+                continue
+            if not utype:
+                utype = "thành phố" if gaz.is_central_city(cand.name) else "tỉnh"
+            uname = uname or span.text
+            if utype == "thành phố" and not gaz.is_central_city(cand.name):
+                utype = "tỉnh"
+            m = _Mention(utype, uname, doc[span.start].idx, span.end_char, span.start, span.end, typed=False)
+            period, _ = reader.marker_after(span.end)
+            m.period = period
+            out.append(m)
+        except Exception:
+            log.debug("bare province at token %d failed", span.start, exc_info=True)
+    return out
+
+
+def _link_parents(reader: _Reader, mentions: list[_Mention]) -> None:
+    """Give each mention the larger unit written right after it (`xã X, tỉnh Y`, `X thuộc quận Z`)."""
+    doc = reader.doc
+    ordered = sorted(mentions, key=lambda m: m.tok_start)
+    level = {"tỉnh": 3, "thành phố": 2, "huyện": 2, "quận": 2, "thị xã": 2}
+    for idx, m in enumerate(ordered):
+        for nxt in ordered[idx + 1 : idx + 3]:
+            gap = [t for t in doc[m.tok_end : nxt.tok_start] if not t.is_space]
+            if len(gap) > 3 or not all(
+                t.text in _PARENT_GLUE or t.text == ")" or fold(t.text) in reader.res.markers for t in gap
+            ):
+                continue
+            if m.group == nxt.group and m.group >= 0:
+                continue
+            mine = level.get(m.type, 1)
+            theirs = level.get(nxt.type, 1)
+            if nxt.type == "thành phố" and reader.gaz.is_central_city(nxt.name):
+                theirs = 3
+            if m.type == "thành phố" and reader.gaz.is_central_city(m.name):
+                mine = 3
+            if theirs > mine:
+                m.parent = nxt
+                break
+    # An enumeration shares its last item's parent: `phường A, B, C thuộc quận Z`.
+    by_group: dict[int, list[_Mention]] = {}
+    for m in ordered:
+        if m.group >= 0:
+            by_group.setdefault(m.group, []).append(m)
+    for items in by_group.values():
+        parent = next((m.parent for m in reversed(items) if m.parent is not None), None)
+        for m in items:
+            if m.parent is None:
+                m.parent = parent
+
+
+# --------------------------------------------------------------------------------- resolution
+def _candidates(gaz: Gazetteer, unit: _Unit) -> tuple[list[Candidate], list[Candidate]]:
+    """2025 and old gazetteer candidates for a unit of this type and name."""
+    t = unit.type
+    if t in ("tỉnh",):
+        cand = gaz.province(unit.name)
+        return ([cand], []) if cand and not cand.is_old else ([], [cand] if cand else [])
+    if t == "thành phố" and gaz.is_central_city(unit.name):
+        cand = gaz.province(unit.name)
+        return ([cand] if cand else []), []
+    found = gaz.lookup(unit.name)
+    if t in ("xã", "phường", "đặc khu"):
+        new = [c for c in found if not c.is_old and c.type == t]
+        old = [c for c in found if c.is_old and c.level == "commune" and c.type == t]
+        if t == "đặc khu":
+            old = [c for c in found if c.is_old and c.level == "district"]
+        return new, old
+    if t == "thị trấn":
+        return [], [c for c in found if c.is_old and c.level == "commune" and c.type == t]
+    old = [c for c in found if c.is_old and c.level == "district" and c.type == t]
+    if not old:
+        old = [c for c in found if c.is_old and c.level == "district"]
+    return [], old
+
+
+def _pick(cands: list[Candidate], context: set[str]) -> list[Candidate]:
+    """The candidates lying in one of the article's provinces."""
+    return [c for c in cands if c.province in context]
+
+
+def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], resolved: dict[int, str | None]) -> dict:
+    data: dict = {"type": unit.type, "name": unit.name, "province": None}
+    new, old = _candidates(gaz, unit)
+    marked_old = all(m.period == "old" for m in unit.mentions) and any(m.period for m in unit.mentions)
+    is_old = (
+        unit.type in ABOLISHED
+        or (unit.type == "thành phố" and not gaz.is_central_city(unit.name))
+        or (unit.type == "tỉnh" and not new and bool(old))
+        or marked_old
+        or (not new and bool(old))
+    )
+    # 1. The text: a province-level unit is its own province; a parent written beside it.
+    province: str | None = None
+    if unit.type == "tỉnh" or (unit.type == "thành phố" and gaz.is_central_city(unit.name)):
+        cand = gaz.province(unit.name)
+        province = cand.province if cand else None
+    if province is None:
+        for m in unit.mentions:
+            if m.parent is not None and resolved.get(id(m.parent)):
+                province = resolved[id(m.parent)]
+                break
+    chosen: list[Candidate] = []
+    if province is not None:
+        chosen = [c for c in (new or old) if c.province == province] or [c for c in old if c.province == province]
+    else:
+        # 2. The gazetteer, narrowed by the article's provinces (U9, U12).
+        for pool, ctx in ((new, context), (old, context), (new, wide), (old, wide)):
+            hit = _pick(pool, ctx)
+            if hit and len({c.province for c in hit}) == 1:
+                chosen = hit
+                break
+        if not chosen:
+            pool = new or old
+            if pool and len({c.province for c in pool}) == 1:
+                chosen = pool
+            elif not new and not old and len(wide) == 1:
+                # A pre-merger unit the gazetteer lacks: the article's one province (U9).
+                province = next(iter(wide))
+        if chosen:
+            province = chosen[0].province
+    data["province"] = province
+    data["_old"] = bool(is_old)
+    if chosen and len(chosen) == 1:
+        data["_code"] = chosen[0].code
+    if is_old:
+        succ = sorted({s for c in (chosen or ([] if province else old)) if c.is_old for s in c.successors})
+        if succ:
+            data["_successors"] = succ
+    if province is None:
+        data["_candidates"] = [c.code for c in (new or old)][:50]
+    return data
+
+
+# ----------------------------------------------------------------------------------- extract
+def extract(adoc: ArticleDoc) -> list[Fact]:
+    """The article's administrative units, one Fact per distinct (type, folded name)."""
+    try:
+        if not adoc.text or len(adoc.doc) == 0:
+            return []
+        gaz = get_gazetteer()
+        res = _resources()
+        reader = _Reader(adoc, res, gaz)
+        typed = _typed_mentions(reader)
+        bare = _bare_provinces(reader, [(m.tok_start, m.tok_end) for m in typed])
+        mentions = sorted(typed + bare, key=lambda m: m.start)
+        _link_parents(reader, mentions)
+        return _facts(adoc, reader, gaz, mentions)
+    except Exception:
+        log.debug("units extractor failed", exc_info=True)
+        return []
+
+
+def _facts(adoc: ArticleDoc, reader: _Reader, gaz: Gazetteer, mentions: list[_Mention]) -> list[Fact]:
+    units: dict[tuple[str, str], _Unit] = {}
+    typed_names: dict[str, list[_Unit]] = {}
+    for m in mentions:
+        if m.typed:
+            key = (m.type, name_key(m.name))
+            unit = units.setdefault(key, _Unit(m.type, m.name))
+            unit.mentions.append(m)
+            typed_names.setdefault(name_key(m.name), []).append(unit)
+    for m in mentions:
+        if m.typed:
+            continue
+        key = (m.type, name_key(m.name))
+        if key in units:
+            units[key].mentions.append(m)
+            continue
+        # A bare old-province name that the article types as another unit adds nothing (U10).
+        cand = gaz.province(m.name)
+        others = typed_names.get(name_key(m.name))
+        if others and cand is not None and cand.is_old:
+            others[0].mentions.append(m)
+            continue
+        units.setdefault(key, _Unit(m.type, m.name)).mentions.append(m)
+
+    # Provinces the article itself names, and the source site's province.
+    context: set[str] = set()
+    for u in units.values():
+        if u.type == "tỉnh" or (u.type == "thành phố" and gaz.is_central_city(u.name)):
+            p = gaz.province_2025(u.name)
+            if p:
+                context.add(p)
+    site = adoc.meta.get("province") if adoc.meta else None
+    if site:
+        p = gaz.province_2025(str(site))
+        if p:
+            context.add(p)
+
+    resolved: dict[int, str | None] = {}
+    results: dict[tuple[str, str], dict] = {}
+    # Provinces first, then districts, then communes: parents resolve before their children.
+    order = sorted(
+        units.items(), key=lambda kv: {"tỉnh": 0, "thành phố": 1, "huyện": 2, "quận": 2, "thị xã": 2}.get(kv[0][0], 3)
+    )
+    wide = set(context)
+    for _round in range(2):
+        for key, unit in order:
+            try:
+                data = _resolve(gaz, unit, context, wide, resolved)
+            except Exception:
+                log.debug("resolving %s failed", key, exc_info=True)
+                data = {"type": unit.type, "name": unit.name, "province": None}
+            results[key] = data
+            for m in unit.mentions:
+                resolved[id(m)] = data.get("province")
+        wide = context | {d["province"] for d in results.values() if d.get("province")}
+
+    facts: list[Fact] = []
+    for key, unit in units.items():
+        ms = sorted(unit.mentions, key=lambda m: m.start)
+        first = ms[0]
+        facts.append(
+            Fact(
+                kind="units",
+                data=results[key],
+                start=first.start,
+                end=first.end,
+                sentence=adoc.sentence_at(first.start).index if adoc.sentences else 0,
+                mentions=[(m.start, m.end, adoc.sentence_at(m.start).index if adoc.sentences else 0) for m in ms],
+            )
+        )
+    facts.sort(key=lambda f: f.start)
+    return facts
