@@ -1,0 +1,880 @@
+"""Officials: named people with a stated position (spec §2, dev NOTES O1–O13).
+
+Vietnamese news writes a position and a name in a handful of ways, and the rules below follow
+them rather than any particular article:
+
+* title before the name: ``Phó Bí thư Tỉnh ủy Lâm Đồng Đặng Hồng Sỹ``; the name is the tail of
+  the capitalised run that ends the title, split off with the surname list and the gazetteer of
+  place names (``… phường Tương Mai | Võ Xuân Trọng``);
+* name, then titles as an apposition: ``đồng chí X, t1, t2``, ``X – t1``, ``X-t1``, ``X (t1)``;
+* name, then an appointment cue: ``X giữ chức vụ t``, ``X được … chỉ định giữ chức vụ t``,
+  ``(do bà X, t1 làm Trưởng ban)``; a cue after coordinated subjects goes to all of them (O6).
+
+A *title* is a position head from ``data/positions.tsv`` (``Phó Chủ tịch``, ``PBT``, ``TUV`` …)
+followed by its organisation and place: organisation heads from ``data/organisations.tsv``,
+capitalised words, nouns, a few qualifiers (``thường trực``, ``phụ trách``) and ``(cũ)``. It ends
+at a verb, a preposition, an honorific, ``nhiệm kỳ``/``khóa`` (dropped, O5), or a separator
+(``,`` ``;`` ``–`` ``-`` ``kiêm``) that is not followed by more of the organisation's name (O2).
+
+underthesea's NER is not used: on these texts it tags a title plus a name as one LOC. Its POS tags
+(carried on the spaCy tokens) only decide whether a lowercase word continues a title.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp.document import ArticleDoc
+from nlp.facts import Fact
+from nlp.normalize import fold
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract"]
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# A title is at most this many tokens long after its head: bounds the work on garbage input.
+MAX_TAIL = 25
+# Names are 2–4 syllables (a 5th is allowed for compound family names such as Tôn Nữ).
+MIN_NAME, MAX_NAME = 2, 5
+# Between a person and an appointment cue (``được Thường trực HĐND TP Hà Nội chỉ định``).
+MAX_CUE_GAP = 10
+
+_DASHES = {"-", "–", "—", "−"}
+_TITLE_SEPS = {",", "kiêm"} | _DASHES
+_LEFT_SEPS = {",", ":", "("} | _DASHES
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One lexicon phrase: its syllables (folded), what it normalises to, and how it matches."""
+
+    words: tuple[str, ...]
+    value: str
+    kind: str = ""
+    exact: bool = False
+    phrase: str = ""
+
+
+class _Lexicon:
+    """Longest-match lookup of multi-syllable phrases over a token list."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.by_first: dict[str, list[_Entry]] = {}
+        for e in entries:
+            self.by_first.setdefault(e.words[0], []).append(e)
+        for lst in self.by_first.values():
+            lst.sort(key=lambda e: -len(e.words))
+
+    def match(self, toks: list[_Tok], i: int) -> _Entry | None:
+        """The longest entry that starts at token ``i``, or None."""
+        if i >= len(toks) or _inside_word(toks, i):
+            return None
+        for e in self.by_first.get(toks[i].key, ()):
+            n = len(e.words)
+            if i + n > len(toks):
+                continue
+            if all(toks[i + k].key == w for k, w in enumerate(e.words)):
+                if e.exact and " ".join(t.text for t in toks[i : i + n]) != e.phrase:
+                    continue
+                return e
+        return None
+
+    def match_ending(self, toks: list[_Tok], end: int) -> _Entry | None:
+        """The longest entry that ends just before token ``end``."""
+        best: _Entry | None = None
+        for lst in self.by_first.values():
+            for e in lst:
+                n = len(e.words)
+                s = end - n
+                if s < 0 or (best is not None and n <= len(best.words)) or _inside_word(toks, s):
+                    continue
+                if all(toks[s + k].key == w for k, w in enumerate(e.words)):
+                    best = e
+        return best
+
+
+def _inside_word(toks: list[_Tok], i: int) -> bool:
+    """Token ``i`` continues an underthesea word (``Môi trường``): no phrase may start there."""
+    return i > 0 and not toks[i].wstart and not toks[i].cap and toks[i - 1].text.isalpha()
+
+
+def _rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a data file, comments and blank lines skipped."""
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in _TOKEN.findall(phrase))
+
+
+@functools.lru_cache(maxsize=1)
+def _positions() -> _Lexicon:
+    entries = []
+    for row in _rows("positions.tsv"):
+        phrase, role = row[0], row[1] if len(row) > 1 else row[0]
+        exact = len(row) > 2 and "exact" in row[2]
+        entries.append(_Entry(_words(phrase), role, "position", exact, phrase))
+    return _Lexicon(entries)
+
+
+@functools.lru_cache(maxsize=1)
+def _organisations() -> _Lexicon:
+    entries = []
+    for row in _rows("organisations.tsv"):
+        phrase, value, kind = row[0], row[1], row[2]
+        exact = kind.startswith("abbr")
+        entries.append(_Entry(_words(phrase), value, kind, exact, " ".join(_TOKEN.findall(phrase))))
+    return _Lexicon(entries)
+
+
+@functools.lru_cache(maxsize=1)
+def _honorifics() -> _Lexicon:
+    return _Lexicon([_Entry(_words(r[1]), r[1], r[0]) for r in _rows("honorifics.txt")])
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict[str, _Lexicon]:
+    by_kind: dict[str, list[_Entry]] = {}
+    for kind, phrase in _rows("official_cues.tsv"):
+        by_kind.setdefault(kind, []).append(_Entry(_words(phrase), phrase, kind))
+    return {k: _Lexicon(v) for k, v in by_kind.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(r[0]).split()[0] for r in _rows("surnames.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Folded names of provinces, districts and communes, old (pre-2025) and new.
+
+    A capitalised run that is a place name is not a person's name, and the part of a run before
+    the name is a place (``xã Tân Thành Bình | Nguyễn Văn Hữu``).
+    """
+    names: set[str] = set()
+    try:
+        import vietnamadminunits
+
+        db = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            for row in con.execute("SELECT provinceShort, districtShort, wardShort FROM admin_units_legacy"):
+                names.update(fold(v) for v in row if v)
+            for row in con.execute("SELECT provinceShort, wardShort FROM admin_units"):
+                names.update(fold(v) for v in row if v)
+    except Exception:  # the gazetteer is a help, not a requirement
+        log.debug("vietnamadminunits place names unavailable", exc_info=True)
+    try:
+        from vietnam_provinces import Province, Ward
+
+        for unit in list(Province.iter_all()) + list(Ward.iter_all()):
+            names.add(fold(_TYPE_PREFIX.sub("", unit.name)))
+    except Exception:
+        log.debug("vietnam_provinces place names unavailable", exc_info=True)
+    names.discard("")
+    return frozenset(names)
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TYPE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Phường|Xã|Đặc khu|Quận|Huyện|Thị xã|Thị trấn)\s+", re.I)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+    tag: str
+    sentence: int
+    wstart: bool = True
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        self.key = fold(self.text)
+
+    @property
+    def cap(self) -> bool:
+        """A capitalised syllable (``Nguyễn``) or an abbreviation (``UBND``)."""
+        return self.text[:1].isupper() and self.text.isalpha()
+
+    @property
+    def title_case(self) -> bool:
+        """A name syllable: first letter upper, the rest lower (``Hồng``; single ``A`` too)."""
+        t = self.text
+        return t[:1].isupper() and t.isalpha() and (len(t) == 1 or t[1:].islower())
+
+    @property
+    def lower(self) -> bool:
+        return self.text[:1].islower() and self.text.isalpha()
+
+
+def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
+    """Token lists per sentence; a sentence ending in ``và`` is joined to the next one (O6 lists)."""
+    blocks: list[list[_Tok]] = []
+    pending: list[_Tok] = []
+    for sent in adoc.sentences:
+        toks = [
+            _Tok(t.text, t.idx, t.idx + len(t.text), t.tag_ or "", sent.index, bool(t._.wstart))
+            for t in sent.span
+            if not t.is_space and t.text.strip()
+        ]
+        pending.extend(toks)
+        if pending and pending[-1].key == "và":
+            continue
+        if pending:
+            blocks.append(pending)
+        pending = []
+    if pending:
+        blocks.append(pending)
+    return blocks
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@dataclass
+class _Title:
+    start: int  # token index (incl. a former marker)
+    end: int  # exclusive token index
+    head: _Entry
+    name: tuple[int, int] | None = None  # a person's name split off its end (O1)
+
+
+@dataclass
+class _Chain:
+    titles: list[_Title]
+    cue: tuple[int, int] | None = None  # the appointment cue before the chain
+
+
+@dataclass
+class _Person:
+    name: str
+    first: int  # token index of the name
+    last: int  # exclusive end of the name
+    span_end: int  # end of the apposition that follows the name
+    titles: list[tuple[int, int, _Entry]] = field(default_factory=list)
+
+
+def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
+    """A position head at ``i``, optionally after a former marker; returns (length, entry)."""
+    former = _cues()["former"].match(toks, i)
+    j = i + len(former.words) if former else i
+    head = _positions().match(toks, j)
+    if head is None:
+        return None
+    # ``chức vụ trưởng ban``: a lowercase head inside another word is not a head.
+    if not toks[j].wstart and not toks[j].cap and j > 0 and toks[j - 1].text.isalpha():
+        return None
+    # "quyền"/"cựu" only before a head; "nguyên" too ("nguyên liệu" never reaches here).
+    return (j - i) + len(head.words), head
+
+
+def _is_honorific_at(toks: list[_Tok], i: int) -> _Entry | None:
+    e = _honorifics().match(toks, i)
+    return e if e is not None and e.kind in ("honorific", "rank", "status") else None
+
+
+def _cap_run_end(toks: list[_Tok], i: int, stop: int) -> int:
+    j = i
+    while j < stop and toks[j].title_case:
+        j += 1
+    return j
+
+
+def _is_place(words: list[_Tok]) -> bool:
+    return " ".join(t.key for t in words) in _places()
+
+
+def _name_ok(words: list[_Tok], *, surname: bool = True) -> bool:
+    """2–5 name syllables, the first a family name unless the context vouches for it."""
+    if not MIN_NAME <= len(words) <= MAX_NAME or not all(t.title_case for t in words):
+        return False
+    if surname and words[0].key not in _surnames():
+        return False
+    # An organisation word does not start a name (``Hội Nông``, ``Ban Dân``, ``Sở Nội``).
+    first = words[0]
+    if first.key not in _surnames() and _organisations().match([first], 0) is not None:
+        return False
+    if _positions().match(words, 0) is not None or _honorifics().match(words, 0) is not None:
+        return False
+    return True
+
+
+def _kind_class(entry: _Entry | None) -> str:
+    """``org``, ``named`` or ``place`` for an organisations.tsv entry ('' for none)."""
+    if entry is None:
+        return ""
+    for cls in ("named", "place"):
+        if cls in entry.kind:
+            return cls
+    return "org"
+
+
+def _split_name(toks: list[_Tok], s: int, e: int, prev_kind: str) -> int | None:
+    """Where a person's name starts in the capitalised run ``toks[s:e]`` that ends a title.
+
+    The part before the name must be a known place (``Tương Mai | Võ Xuân Trọng``) or empty.
+    A run that is itself a place name holds no name. Returns the name's first token or None.
+    """
+    run = toks[s:e]
+    if not run or _is_place(run):
+        return None
+    best: tuple[int, int] | None = None  # (score, start)
+    for n in range(min(4, len(run)), MIN_NAME - 1, -1):
+        k = len(run) - n
+        name, prefix = run[k:], run[:k]
+        if not _name_ok(name):
+            continue
+        if prefix and _is_place(prefix):
+            score = 3
+        elif not prefix:
+            # Right after an organisation that takes a proper name (Công ty, Hội …) a two-syllable
+            # run is more likely the organisation's own name; schools and companies named after
+            # people (``Trường THCS Nguyễn Du``) always are.
+            if (prev_kind == "org" and n < 3) or prev_kind == "named":
+                continue
+            score = 2
+        elif prev_kind == "named" and len(prefix) >= 2:
+            score = 1  # ``Trường THPT Lê Quý Đôn | Trần Văn Bình``
+        else:
+            continue
+        score = score * 10 + {3: 3, 4: 2, 2: 1}.get(n, 0)
+        if best is None or score > best[0]:
+            best = (score, s + k)
+    return best[1] if best else None
+
+
+class _Scanner:
+    """Titles, names and their links in one block of tokens."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.n = len(toks)
+
+    # ---- title tails
+
+    def tail(self, i: int, *, lookahead: bool = True, last: str = "head") -> int:
+        """Exclusive end of the organisation/place part of a title that starts at token ``i``.
+
+        ``last`` tracks what the tail consumed last: a lowercase noun continues an organisation
+        name (``Trưởng phòng kinh tế``) but not a place name or a number (``… xã Phong Hải ghi
+        nhận``, ``… số 4 ghi nhận``: the tagger calls some verbs nouns).
+        """
+        toks, orgs, cues = self.toks, _organisations(), _cues()
+        j = i
+        limit = min(self.n, i + MAX_TAIL)
+        while j < limit:
+            t = toks[j]
+            if cues["stop"].match(toks, j) and t.lower:
+                break
+            if _is_honorific_at(toks, j) and (t.lower or t.key in ("ông", "bà", "đồng")):
+                break
+            if j > i and self._strong_head(j):
+                break
+            org = orgs.match(toks, j)
+            if org is not None and not (
+                org.kind == "place" and not (j + len(org.words) < self.n and toks[j + len(org.words)].cap)
+                and t.cap
+            ):
+                j += len(org.words)
+                last = "place_type" if _kind_class(org) == "place" else "org"
+                continue
+            if t.text == "(" and j + 2 < self.n and toks[j + 1].key in ("cũ", "mới") and toks[j + 2].text == ")":
+                j += 3
+                last = "paren"
+                continue
+            if (t.key == "số" or last == "place_type") and j + 1 < self.n and toks[j + 1].text[:1].isdigit():
+                j += 2 if t.key == "số" else 1
+                last = "num"
+                continue
+            if t.text == "&" and j > i and toks[j - 1].cap and j + 1 < self.n and toks[j + 1].cap:
+                j += 1
+                continue
+            if t.cap:
+                j += 1
+                last = "place_name" if last in ("place_type", "place_name") else "cap"
+                continue
+            if t.lower:
+                q = cues["qualifier"].match(toks, j)
+                if q is not None:
+                    j += len(q.words)
+                    last = "lower"
+                    continue
+                prev = toks[j - 1] if j > i else None
+                if prev is not None and not t.wstart and last not in ("place_name", "num", "paren") and (
+                    (prev.cap and (prev.wstart or not toks[j - 2].cap)) or prev.lower
+                ):
+                    j += 1  # the rest of a word that started in the title (``Đại biểu``)
+                    continue
+                if t.key == "và":
+                    if j > i and any(x.cap for x in toks[i:j]) and j + 1 < self.n and toks[j + 1].cap \
+                            and not _is_honorific_at(toks, j + 1) and _head_at(toks, j + 1) is None \
+                            and not self._looks_like_name(j + 1):
+                        j += 1
+                        continue
+                    break
+                if t.tag.startswith("N") and t.tag != "Np" and last in ("head", "org", "lower", "cap"):
+                    j += 1
+                    last = "lower"
+                    continue
+                break
+            if lookahead and (t.text == "," or t.text in _DASHES):
+                k = self._org_continuation(j, last)
+                if k is not None:
+                    j = k
+                    continue
+            break
+        # Never end a title on a dangling connector.
+        while j > i and toks[j - 1].key in ("và", "&", "số"):
+            j -= 1
+        return j
+
+    def _strong_head(self, j: int) -> bool:
+        """A Chủ tịch/Bí thư/Giám đốc head inside a tail starts a new title (missing comma)."""
+        h = _head_at(self.toks, j)
+        if h is None:
+            return False
+        role = h[1].value
+        return any(role.endswith(r) for r in ("Chủ tịch", "Bí thư", "Giám đốc")) and \
+            self.toks[j - 1].text not in ("Đoàn", "Hội")
+
+    def _looks_like_name(self, j: int) -> bool:
+        e = _cap_run_end(self.toks, j, self.n)
+        run = self.toks[j:e]
+        return _name_ok(run[:4]) and not _is_place(run)
+
+    def _org_continuation(self, j: int, last: str = "cap") -> int | None:
+        """After a comma or dash inside a title: the end of more organisation name, or None (O2).
+
+        ``Sở Văn hóa, Thể thao và Du lịch``, ``Ban Văn hoá – Xã hội``, ``Trung tâm VH, TT&TT``
+        continue; a new head, a name, a place or a lowercase word do not.
+        """
+        toks = self.toks
+        m = j + 1
+        if m >= self.n or _head_at(toks, m) is not None:
+            return None
+        if toks[m].lower and last == "lower" and toks[j].text == ",":
+            # A lowercase organisation name lists its fields: ``phòng kinh tế, hạ tầng đô thị``.
+            end = self.tail(m, lookahead=False, last="lower")
+            seg = toks[m:end]
+            if 0 < len(seg) <= 4 and all(x.lower and x.tag.startswith("N") for x in seg):
+                return end
+            return None
+        if not toks[m].cap:
+            return None
+        if _is_honorific_at(toks, m) or _cues()["former"].match(toks, m):
+            return None
+        org = _organisations().match(toks, m)
+        after = m + len(org.words) if org is not None else m
+        if org is not None and org.kind in ("place", "abbr-place") and after < self.n and toks[after].cap:
+            return None
+        if self._looks_like_name(m):
+            return None
+        end = self.tail(m, lookahead=False, last="cap")
+        seg = toks[m:end]
+        if not seg or len(seg) > 12 or _is_place(seg):
+            return None
+        if any(_head_at(toks, k) for k in range(m, end)):
+            return None
+        return end
+
+    # ---- chains
+
+    def chains(self) -> list[_Chain]:
+        """All title chains of the block, left to right."""
+        out: list[_Chain] = []
+        i = 0
+        while i < self.n:
+            h = _head_at(self.toks, i)
+            if h is None:
+                i += 1
+                continue
+            titles: list[_Title] = []
+            j = i
+            while h is not None:
+                hl, head = h
+                end = self.tail(j + hl)
+                titles.append(_Title(j, end, head))
+                h = None
+                if end < self.n and self.toks[end].key in _TITLE_SEPS:
+                    nxt = _head_at(self.toks, end + 1)
+                    if nxt is not None:
+                        j = end + 1
+                        h = nxt
+            chain = _Chain(titles)
+            cue = _cues()["appoint"].match_ending(self.toks, i)
+            if cue is not None:
+                chain.cue = (i - len(cue.words), i)
+            out.append(chain)
+            i = titles[-1].end if titles[-1].end > i else i + 1
+        return out
+
+    # ---- names
+
+    def left_name(self, s: int) -> tuple[int, int, bool] | None:
+        """A name written just before token ``s`` with a separator (``X, t``; ``X – t``; ``X (t``)."""
+        toks = self.toks
+        if s < 2 or toks[s - 1].text not in _LEFT_SEPS:
+            return None
+        e = s - 1
+        b = e
+        while b > 0 and toks[b - 1].title_case:
+            b -= 1
+        return self._pick_name(b, e)
+
+    def _pick_name(self, b: int, e: int) -> tuple[int, int, bool] | None:
+        """The name in the capitalised run ``toks[b:e]`` (honorifics stripped); (start, end, vouched).
+
+        After an honorific the whole run (2–4 syllables) is the name, whatever its first syllable;
+        otherwise the longest tail of the run that starts with a family name.
+        """
+        toks = self.toks
+        # Leading honorifics written with a capital (``Ông``, ``Bà``, ``Đại tá``).
+        while b < e:
+            h = _is_honorific_at(toks, b)
+            if h is None or b + len(h.words) > e - MIN_NAME:
+                break
+            b += len(h.words)
+        if e - b < MIN_NAME:
+            return None
+        if self._honorific_before(b) and e - b <= 4 and _name_ok(toks[b:e], surname=False):
+            return self._check_name(b, e, True)
+        for n in range(min(4, e - b), MIN_NAME - 1, -1):
+            k = e - n
+            if _name_ok(toks[k:e]):
+                return self._check_name(k, e, False)
+        return None
+
+    def _honorific_before(self, b: int) -> bool:
+        for n in (3, 2, 1):
+            if b - n >= 0:
+                h = _honorifics().match(self.toks, b - n)
+                if h is not None and len(h.words) == n and h.kind in ("honorific", "rank"):
+                    return True
+        return False
+
+    def _check_name(self, b: int, e: int, vouched: bool) -> tuple[int, int, bool] | None:
+        toks = self.toks
+        if b > 0:
+            prev = _organisations().match_ending(toks, b)
+            if prev is not None:
+                return None  # ``xã Phong Hải``, ``Tỉnh ủy Lào Cai``: a place, not a person
+            if self._credit_before(b):
+                return None
+        if not vouched and _is_place(toks[b:e]):
+            return None
+        return b, e, vouched
+
+    def _credit_before(self, b: int) -> bool:
+        """``Ảnh: X``, ``Bài, ảnh: X``, ``Nguồn: X``: a credit, never an official."""
+        toks = self.toks
+        if b < 2 or toks[b - 1].text != ":":
+            return False
+        e = _honorifics().match_ending(toks, b - 1)
+        return e is not None and e.kind == "credit"
+
+    def right_name(self, j: int) -> tuple[int, int, bool] | None:
+        """``Chủ tịch UBND xã, ông X``: an honorific and a name right after a chain."""
+        toks = self.toks
+        k = j + 1 if j < self.n and toks[j].text == "," else j
+        h = _is_honorific_at(toks, k)
+        if h is None or h.kind == "status":
+            return None
+        b = k + len(h.words)
+        e = _cap_run_end(toks, b, self.n)
+        e = min(e, b + 4)
+        if e - b < MIN_NAME or not _name_ok(toks[b:e], surname=False):
+            return None
+        return b, e, True
+
+    def honorific_names(self) -> list[tuple[int, int]]:
+        """Every honorific + name in the block: subjects that an appointment cue can attach to."""
+        out = []
+        i = 0
+        while i < self.n:
+            h = _is_honorific_at(self.toks, i)
+            if h is None or h.kind == "status":
+                i += 1
+                continue
+            b = i + len(h.words)
+            e = min(_cap_run_end(self.toks, b, self.n), b + 4)
+            if e - b >= MIN_NAME and _name_ok(self.toks[b:e], surname=False) and not self._credit_before(b):
+                out.append((b, e))
+                i = e
+            else:
+                i += 1
+        return out
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _text(adoc: ArticleDoc, toks: list[_Tok], s: int, e: int) -> str:
+    return adoc.text[toks[s].start : toks[e - 1].end]
+
+
+def _gap_ok(toks: list[_Tok], s: int, e: int) -> bool:
+    """Tokens between a subject and an appointment cue: ``được``, the appointing body, the verb."""
+    if e - s > MAX_CUE_GAP:
+        return False
+    verbs = _cues().get("appoint_verb")
+    k = s
+    while k < e:
+        v = verbs.match(toks, k) if verbs else None
+        if v is not None:
+            k += len(v.words)
+            continue
+        org = _organisations().match(toks, k)
+        if org is not None:
+            k += len(org.words)
+            continue
+        t = toks[k]
+        if t.cap or t.key in ("của", "đã", "vừa", "chính thức"):
+            k += 1
+            continue
+        return False
+    return True
+
+
+def _coordinated(toks: list[_Tok], a_end: int, b_start: int) -> bool:
+    """Two subjects joined by ``và`` or a comma, list dashes and honorifics only (O6)."""
+    seen = False
+    k = a_end
+    while k < b_start:
+        t = toks[k]
+        if t.key == "và" or t.text == ",":
+            seen = True
+            k += 1
+            continue
+        if t.text in _DASHES or t.text in ("+", "*", "•"):
+            k += 1
+            continue
+        h = _is_honorific_at(toks, k)
+        if h is not None:
+            k += len(h.words)
+            continue
+        return False
+    return seen
+
+
+def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[_Tok]]]:
+    sc = _Scanner(toks)
+    chains = sc.chains()
+    persons: list[_Person] = []
+
+    def person(b: int, e: int, span_end: int) -> _Person:
+        for p in persons:
+            if p.first == b:
+                p.span_end = max(p.span_end, span_end)
+                return p
+        p = _Person(_text(adoc, toks, b, e), b, e, span_end)
+        persons.append(p)
+        return p
+
+    # Subjects named with an honorific, even before any title is known.
+    for b, e in sc.honorific_names():
+        person(b, e, e)
+
+    for chain in chains:
+        titles = chain.titles
+        left = sc.left_name(titles[0].start) if chain.cue is None else None
+        subjects_first = chain.cue is not None and _cue_subjects(toks, persons, chain.cue[0])
+        if left is None and not subjects_first:
+            # Title before the name: split names off the capitalised runs that end titles.
+            for t in titles:
+                run_end = t.end
+                run_start = run_end
+                while run_start > t.start and toks[run_start - 1].title_case:
+                    run_start -= 1
+                head_end = t.start + (_head_at(toks, t.start) or (0, None))[0]
+                run_start = max(run_start, head_end)
+                prev = _organisations().match_ending(toks, run_start)
+                k = _split_name(toks, run_start, run_end, _kind_class(prev))
+                if k is not None:
+                    t.name = (k, run_end)
+                    t.end = k
+        owner: _Person | None = None
+        if left is not None:
+            owner = person(left[0], left[1], titles[-1].end)
+            for t in titles:
+                owner.titles.append((t.start, t.end, t.head))
+            continue
+        if chain.cue is not None:
+            subjects = _cue_subjects(toks, persons, chain.cue[0])
+            for p in subjects:
+                p.span_end = max(p.span_end, titles[-1].end)
+                for t in titles:
+                    p.titles.append((t.start, t.end, t.head))
+            if subjects:
+                continue
+        pending: list[_Title] = []
+        for t in titles:
+            pending.append(t)
+            if t.name is not None:
+                owner = person(t.name[0], t.name[1], t.name[1])
+                for p in pending:
+                    owner.titles.append((p.start, p.end, p.head))
+                pending = []
+        if pending and owner is not None:
+            # ``t1 Name – t2``: the titles after the name are its apposition.
+            for p in pending:
+                owner.titles.append((p.start, p.end, p.head))
+            owner.span_end = max(owner.span_end, pending[-1].end)
+        elif pending:
+            right = sc.right_name(titles[-1].end)
+            if right is not None:
+                owner = person(right[0], right[1], right[1])
+                for p in pending:
+                    owner.titles.append((p.start, p.end, p.head))
+    return [(p, toks) for p in persons]
+
+
+def _cue_subjects(toks: list[_Tok], persons: list[_Person], cue_start: int) -> list[_Person]:
+    """The person (and the persons coordinated with it) an appointment cue follows."""
+    before = sorted((p for p in persons if p.span_end <= cue_start), key=lambda p: p.first)
+    if not before:
+        return []
+    last = max(before, key=lambda p: p.span_end)
+    if not _gap_ok(toks, last.span_end, cue_start):
+        return []
+    group = [last]
+    idx = before.index(last)
+    while idx > 0:
+        prev = before[idx - 1]
+        if prev.span_end <= group[0].first and _coordinated(toks, prev.span_end, group[0].first):
+            group.insert(0, prev)
+            idx -= 1
+        else:
+            break
+    return group
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _title_parts(toks: list[_Tok], s: int, e: int) -> tuple[str | None, str | None]:
+    """The organisation and the place a title gives (``UBND`` / ``xã Phong Hải``), normalised."""
+    orgs = _organisations()
+    org: str | None = None
+    place: str | None = None
+    k = s
+    while k < e:
+        m = orgs.match(toks, k)
+        if m is None:
+            k += 1
+            continue
+        if m.kind in ("place", "abbr-place"):
+            b = k + len(m.words)
+            r = _cap_run_end(toks, b, e)
+            if r > b and place is None:
+                place = m.value + " " + " ".join(t.text for t in toks[b:r])
+            k = max(r, b)
+            continue
+        if org is None:
+            org = m.value
+        k += len(m.words)
+        r = _cap_run_end(toks, k, e)
+        if place is None and r > k and _is_place(toks[k:r]):
+            place = " ".join(t.text for t in toks[k:r])  # ``Tỉnh ủy Lâm Đồng``
+    return org, place
+
+
+def _clean_title(text: str) -> str:
+    text = text.strip().rstrip(",;:–-—(").strip()
+    # Balance a dangling "(" left by a trailing-parenthesis title.
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")].strip()
+    return text
+
+
+def _same_position(a: str, b: str) -> bool:
+    """O3: one written form extends the other from the start (``Bí thư Đảng ủy`` ⊂ ``… xã X``)."""
+    fa, fb = fold(a), fold(b)
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    return long_ == short or long_.startswith(short + " ")
+
+
+def extract(adoc: ArticleDoc) -> list[Fact]:
+    """Officials of one article: one Fact per person, titles merged, offsets at the name."""
+    merged: dict[str, dict[str, Any]] = {}
+    order: list[str] = []
+    for toks in _blocks(adoc):
+        try:
+            found = _scan_block(adoc, toks)
+        except Exception:
+            log.debug("officials: block at %d failed", toks[0].start if toks else -1, exc_info=True)
+            continue
+        for p, btoks in found:
+            if not p.titles:
+                continue
+            key = fold(p.name)
+            entry = merged.get(key)
+            if entry is None:
+                entry = {"name": p.name, "titles": [], "_roles": [], "_organisations": [], "_places": []}
+                merged[key] = entry
+                order.append(key)
+            for s, e, head in p.titles:
+                if e <= s:
+                    continue
+                title = _clean_title(_text(adoc, btoks, s, e))
+                if not title:
+                    continue
+                org, place = _title_parts(btoks, s, e)
+                _add_title(entry, title, head.value, org, place)
+    facts: list[Fact] = []
+    for key in order:
+        data = merged[key]
+        if not data["titles"]:
+            continue
+        mentions = _mentions(adoc, data["name"])
+        if not mentions:
+            continue
+        start, end, sent = mentions[0]
+        facts.append(Fact("officials", data, start, end, sent, mentions))
+    return facts
+
+
+def _add_title(entry: dict[str, Any], title: str, role: str, org: str | None, place: str | None) -> None:
+    """Merge one title into a person's entry, keeping the longest written form (O3)."""
+    for i, old in enumerate(entry["titles"]):
+        if _same_position(old, title):
+            if len(title) > len(old):
+                entry["titles"][i] = title
+                entry["_organisations"][i] = org or entry["_organisations"][i]
+                entry["_places"][i] = place or entry["_places"][i]
+            return
+    entry["titles"].append(title)
+    entry["_roles"].append(role)
+    entry["_organisations"].append(org)
+    entry["_places"].append(place)
+
+
+def _mentions(adoc: ArticleDoc, name: str) -> list[tuple[int, int, int]]:
+    """Every (start, end, sentence) where the name is written, in text order."""
+    out = []
+    try:
+        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        for m in pattern.finditer(adoc.text):
+            out.append((m.start(), m.end(), adoc.sentence_at(m.start()).index))
+    except Exception:
+        log.debug("officials: mentions of %r failed", name, exc_info=True)
+    return out

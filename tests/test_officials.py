@@ -1,0 +1,178 @@
+"""The officials extractor: one row per way Vietnamese news writes a person and a position.
+
+All sentences are written for these tests (names invented); none come from the dev gold.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+
+import pytest
+
+from nlp.document import analyze
+from nlp.extractors import officials
+from nlp.normalize import fold, normalize_text
+
+
+def _run(text: str) -> dict[str, list[str]]:
+    adoc = analyze(normalize_text(text))
+    return {f.data["name"]: f.data["titles"] for f in officials.extract(adoc)}
+
+
+# (phrasing, text, expected {name: titles}) — titles compared after folding, in any order.
+CASES = [
+    ("apposition after name with đồng chí",
+     "Chiều 3/9, đồng chí Hà Minh Tuấn, Phó Bí thư Tỉnh ủy Gia Lai làm việc với xã.",
+     {"Hà Minh Tuấn": ["Phó Bí thư Tỉnh ủy Gia Lai"]}),
+    ("title before name, place then name",
+     "Chủ tịch UBND xã Tân Phú Đông Lê Văn Khanh cho biết xã đã hoàn thành kế hoạch.",
+     {"Lê Văn Khanh": ["Chủ tịch UBND xã Tân Phú Đông"]}),
+    ("two titles before name (O1)",
+     "Theo Bí thư Đảng ủy, Chủ tịch HĐND phường Hạc Thành Vũ Đình Khôi, phường đã sẵn sàng.",
+     {"Vũ Đình Khôi": ["Bí thư Đảng ủy", "Chủ tịch HĐND phường Hạc Thành"]}),
+    ("title before name, then a dashed second title",
+     "Phó Chủ tịch UBND tỉnh Trịnh Văn Lực – Trưởng Đoàn công tác số 2 ghi nhận kết quả.",
+     {"Trịnh Văn Lực": ["Phó Chủ tịch UBND tỉnh", "Trưởng Đoàn công tác số 2"]}),
+    ("dash apposition, lowercase title, no spaces (O12)",
+     "Cùng đi có ông Đỗ Hữu Tài-phó chủ tịch thường trực UBND xã.",
+     {"Đỗ Hữu Tài": ["phó chủ tịch thường trực UBND xã"]}),
+    ("trailing parenthesis with title before name",
+     "“Chúng tôi sẽ làm đến cùng” (Chủ tịch UBND phường An Khê Phạm Quốc Sơn)",
+     {"Phạm Quốc Sơn": ["Chủ tịch UBND phường An Khê"]}),
+    ("name then parenthesised title",
+     "Bà Lương Thị Nga (Giám đốc Trung tâm Phục vụ hành chính công tỉnh) trả lời câu hỏi.",
+     {"Lương Thị Nga": ["Giám đốc Trung tâm Phục vụ hành chính công tỉnh"]}),
+    ("commas inside an organisation name do not split (O2)",
+     "Dự có ông Mạc Văn Dũng, Phó Giám đốc Sở Văn hóa, Thể thao và Du lịch tỉnh.",
+     {"Mạc Văn Dũng": ["Phó Giám đốc Sở Văn hóa, Thể thao và Du lịch tỉnh"]}),
+    ("dash inside an organisation name (O2)",
+     "- Đồng chí Tạ Thu Hà – Trưởng ban Kinh tế – Ngân sách",
+     {"Tạ Thu Hà": ["Trưởng ban Kinh tế – Ngân sách"]}),
+    ("attendance list with semicolons",
+     "Dự hội nghị có: Ông Hồ Văn Lâm – Bí thư Đảng ủy xã; Bà Kiều Thị Mơ – Ủy viên BTV Đảng ủy, "
+     "Chủ tịch Ủy ban MTTQ Việt Nam xã; Ông Lò Văn Pản – Phó Chủ tịch UBND xã.",
+     {"Hồ Văn Lâm": ["Bí thư Đảng ủy xã"],
+      "Kiều Thị Mơ": ["Ủy viên BTV Đảng ủy", "Chủ tịch Ủy ban MTTQ Việt Nam xã"],
+      "Lò Văn Pản": ["Phó Chủ tịch UBND xã"]}),
+    ("former positions keep their marker (O4)",
+     "Dự lễ có ông Quách Văn Thịnh, nguyên Bí thư Tỉnh ủy, nguyên Chủ tịch UBND tỉnh Hòa Bình.",
+     {"Quách Văn Thịnh": ["nguyên Bí thư Tỉnh ủy", "nguyên Chủ tịch UBND tỉnh Hòa Bình"]}),
+    ("appointment cue, nhiệm kỳ tail dropped (O5)",
+     "Ông Thái Văn Hòa giữ chức vụ Trưởng ban Thanh tra nhân dân xã Bình Minh nhiệm kỳ 2025 – 2030.",
+     {"Thái Văn Hòa": ["Trưởng ban Thanh tra nhân dân xã Bình Minh"]}),
+    ("appointment with the appointing body in between",
+     "Đồng chí Phùng Văn Tiến, Ủy viên Ban Chấp hành Đảng bộ tỉnh được Tỉnh ủy chỉ định giữ chức vụ "
+     "Bí thư Đảng ủy xã Sơn Thủy.",
+     {"Phùng Văn Tiến": ["Ủy viên Ban Chấp hành Đảng bộ tỉnh", "Bí thư Đảng ủy xã Sơn Thủy"]}),
+    ("shared predicate goes to both subjects (O6)",
+     "Ông Lý Văn Quang, Chủ tịch UBND xã Nà Hang (cũ) và ông Vi Văn Thạch, Trưởng phòng Nội vụ huyện "
+     "(cũ) giữ chức vụ Phó Chủ tịch UBND xã.",
+     {"Lý Văn Quang": ["Chủ tịch UBND xã Nà Hang (cũ)", "Phó Chủ tịch UBND xã"],
+      "Vi Văn Thạch": ["Trưởng phòng Nội vụ huyện (cũ)", "Phó Chủ tịch UBND xã"]}),
+    ("làm + generic title inside a parenthesis (O7)",
+     "Ban Pháp chế (do bà Ninh Thị Huệ, Phó Chủ tịch HĐND xã làm Trưởng ban).",
+     {"Ninh Thị Huệ": ["Phó Chủ tịch HĐND xã", "Trưởng ban"]}),
+    ("abbreviations kept as written (O8)",
+     "Ông Sầm Văn Bảy – TUV, Bí thư Đảng ủy; ông Cầm Văn Hoan – PCT MTTQ xã.",
+     {"Sầm Văn Bảy": ["TUV", "Bí thư Đảng ủy"], "Cầm Văn Hoan": ["PCT MTTQ xã"]}),
+    ("kiêm splits titles (O13)",
+     "Theo ông Nguyễn Bá Lực, Phó Chủ tịch UBND xã kiêm Giám đốc Trung tâm, lượng hồ sơ tăng.",
+     {"Nguyễn Bá Lực": ["Phó Chủ tịch UBND xã", "Giám đốc Trung tâm"]}),
+    ("bank position (O11)",
+     "Đồng chí Khúc Văn Hải – Phó Giám đốc Agribank Chi nhánh Yên Lập.",
+     {"Khúc Văn Hải": ["Phó Giám đốc Agribank Chi nhánh Yên Lập"]}),
+    ("honorific after a title",
+     "Chủ tịch UBND xã Hòa Bình, ông Điểu Kré cho biết.",
+     {"Điểu Kré": ["Chủ tịch UBND xã Hòa Bình"]}),
+    ("rank stripped",
+     "Thượng tá Đoàn Văn Sỹ, Trưởng Công an xã Tam Hiệp phát biểu.",
+     {"Đoàn Văn Sỹ": ["Trưởng Công an xã Tam Hiệp"]}),
+    ("a school named after a person is not a person",
+     "Hiệu trưởng Trường THCS Lê Quý Đôn cho biết trường đạt chuẩn.",
+     {}),
+    ("status words are not positions (O9)",
+     "Cựu chiến binh Đặng Văn Tâm và cụ Lưu Thị Hòa được tặng quà.",
+     {}),
+    ("unnamed role holders are not officials (O9)",
+     "Đồng chí Bí thư Đảng ủy xã trao quà; Chủ tịch UBND tỉnh chỉ đạo.",
+     {}),
+    ("bylines and credits are not officials (O9)",
+     "Bài, ảnh: Minh Châu\nẢnh: Hữu Nghĩa\nNguồn: Thanh Hà - Văn Tuấn",
+     {}),
+    ("a place after the type word is not a name",
+     "Phát biểu tại xã Phong Điền, Chủ tịch UBND tỉnh nhấn mạnh.",
+     {}),
+    ("one person, titles merged in the longest form (O3)",
+     "Ông Mai Văn Tư, Bí thư Đảng ủy xã Đông Sơn phát biểu. Sau đó ông Mai Văn Tư, Bí thư Đảng ủy "
+     "trao quà.",
+     {"Mai Văn Tư": ["Bí thư Đảng ủy xã Đông Sơn"]}),
+]
+
+
+@pytest.mark.parametrize(("phrasing", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_phrasings(phrasing: str, text: str, expected: dict[str, list[str]]) -> None:
+    got = _run(text)
+    assert {fold(k): sorted(map(fold, v)) for k, v in got.items()} == \
+        {fold(k): sorted(map(fold, v)) for k, v in expected.items()}, phrasing
+
+
+def test_offsets_point_at_the_name_and_mentions_cover_every_occurrence() -> None:
+    text = normalize_text(
+        "Ông Trương Văn Bảy, Giám đốc Sở Nội vụ tỉnh, dự họp.\n\n"
+        "Kết thúc buổi làm việc, ông Trương Văn Bảy đề nghị các xã rà soát hồ sơ."
+    )
+    adoc = analyze(text)
+    facts = officials.extract(adoc)
+    assert len(facts) == 1
+    fact = facts[0]
+    assert text[fact.start : fact.end] == "Trương Văn Bảy"
+    assert fact.sentence == adoc.sentence_at(fact.start).index
+    assert len(fact.mentions) == 2
+    for start, end, sentence in fact.mentions:
+        assert text[start:end] == "Trương Văn Bảy"
+        assert sentence == adoc.sentence_at(start).index
+    assert fact.data["_roles"] == ["Giám đốc"]
+    assert fact.data["_organisations"] == ["Sở"]
+    assert set(fact.spec()) == {"name", "titles"}
+
+
+def test_nfd_input_gives_the_same_facts_as_nfc() -> None:
+    raw = "Phó Chủ tịch UBND phường Thủy Xuân Hoàng Thị Thủy cho biết; ông Lê Quý Hòa – Bí thư Đảng ủy."
+    nfc = officials.extract(analyze(normalize_text(unicodedata.normalize("NFC", raw))))
+    nfd = officials.extract(analyze(normalize_text(unicodedata.normalize("NFD", raw))))
+    assert [(f.data, f.start, f.end) for f in nfc] == [(f.data, f.start, f.end) for f in nfd]
+    assert len(nfc) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "!!!! ---- ;;;; (((( ))))",
+    "12345 67890 3.456/7.890",
+    "Chủ tịch " * 400,
+    "Ông " * 500 + "Nguyễn",
+    "\u0300\u0301\u0323 \ufffd\x00 Phó Bí thư – – – , , , kiêm kiêm",
+    ("Bí thư Đảng ủy, " * 200) + "Nguyễn Văn A",
+])
+def test_hostile_input_never_raises_or_hangs(text: str) -> None:
+    started = time.monotonic()
+    facts = officials.extract(analyze(normalize_text(text)))
+    assert time.monotonic() - started < 30
+    assert isinstance(facts, list)
+    json.dumps([f.spec() for f in facts], ensure_ascii=False)
+
+
+def test_dev_gold_floor(shared_dir) -> None:
+    """Quality gate on the dev gold: the officials F1 and title recall may not fall below floors."""
+    from nlp.evaluate import score
+
+    gold = [json.loads(line) for line in (shared_dir / "dev" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    preds = {}
+    for g in gold:
+        facts = officials.extract(analyze(normalize_text(g["text"])))
+        preds[g["id"]] = {"id": g["id"], "officials": [f.spec() for f in facts]}
+    ks = score(gold, preds)["officials"]
+    assert ks.f1 >= 0.95
+    assert (ks.attribute("titles") or 0) >= 0.95
