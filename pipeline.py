@@ -223,6 +223,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from nlp.visualize import render_article
+
+    with _store(args.db) as store:
+        article = store.get_article(args.article)
+        if article is None:
+            raise ValueError(f"no article {args.article!r} in {args.db}")
+        html = render_article(article, store.facts_for(article["id"]))
+    output = args.output or Path("out") / f"article-{article['id']}.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    print(output)
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.registry import load_sources, sources_as_dicts
 
@@ -290,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--details", choices=["units", "officials", "dossiers", "percentages"],
                    help="list the misses, false positives and attribute errors of one kind")
+    p = command("show", "Render an article with its facts highlighted (displacy) to an HTML file.", cmd_show)
+    p.add_argument("article", help="article id or URL")
+    p.add_argument("-o", "--output", type=Path, help="HTML file (default: out/article-ID.html)")
     p = command("sources", "List the sources registry.", cmd_sources, db=False)
     p.add_argument("--json", action="store_true", help="print the registry as JSON")
     p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")

@@ -149,3 +149,16 @@ def test_reprocess_rewrites_the_same_facts(crawled: dict[str, Any]) -> None:
         counts = process_articles(store, reprocess=True, progress=False)
         assert counts["articles_processed"] == store.article_count()
         assert {t: store.table_digest(t) for t in ("units", "officials", "dossiers", "percentages")} == before
+
+
+def test_show_renders_the_article_with_its_facts(crawled: dict[str, Any], tmp_path: Path) -> None:
+    import pipeline
+
+    with Store(crawled["db"]) as store:
+        article = _dong_giang(store)
+    out = tmp_path / "show.html"
+    assert pipeline.main(["show", str(article["id"]), "--db", str(crawled["db"]), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<mark" in page and "OFFICIAL" in page and "DOSSIER received" in page
+    assert "Đặng Hồng Sỹ" in page
+    assert pipeline.main(["show", "999999", "--db", str(crawled["db"]), "-o", str(out)]) == 2

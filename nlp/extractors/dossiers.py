@@ -1,0 +1,455 @@
+"""Counts of administrative dossiers (hồ sơ): spec §3 and NOTES D1–D15.
+
+A number counts dossiers when the counted noun follows it (``171 hồ sơ``, ``38 nghìn hồ sơ``,
+``278/278 HS``) or, in report lists, when the noun came first (``hồ sơ tiếp nhận: 4.905``,
+``Số hồ sơ trễ hạn là 21``) or was left out inside a breakdown of a dossier count
+(``… 52 (chưa đến hạn: 50; quá hạn: 2)``). Any other word after the number (``thủ tục``,
+``TTHC``, ``lượt``, ``phiếu``) makes it a count of something else.
+
+What happened to the dossiers is read from the kind verbs next to the count, inside its clause:
+- the verbs after the noun (``37 hồ sơ trễ hạn``, ``6.488 hồ sơ được giải quyết đúng hạn``) win
+  when they state a status (on time, overdue, pending, other);
+- else the chain of verbs before the number (``tiếp nhận, giải quyết và trả kết quả 4.572/4.572``):
+  a status in the chain wins; a ratio takes the last (completion) verb (D1); a chain that starts
+  with intake counts intake (D2); otherwise the last verb;
+- else the verbs after the noun (``42.420 hồ sơ được tiếp nhận và giải quyết`` → received);
+- else the count splits the one before it (``trong đó …``) and takes its kind (D9).
+Clauses end at ``;`` ``.`` parentheses, ``trong đó``, and at ``,``/``và`` unless these join two kind
+verbs of one chain. The channel is the channel phrase nearest the number in the same windows.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from nlp.document import ArticleDoc
+from nlp.extractors._quantity_common import SentView, load_lexicon, sentence_views
+from nlp.facts import Fact
+from nlp.numbers import (
+    NUMBER_RE,
+    NUMBER_WORDS,
+    RATIO_RE,
+    as_int,
+    number_words_before,
+    parse_number,
+    parse_ratio,
+    scale_of,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract"]
+
+KINDS_LEX = "dossier_kinds"
+CHANNELS_LEX = "dossier_channels"
+_STATUS = frozenset({"on_time", "overdue", "pending", "other"})
+# Punctuation that always closes a clause.
+_HARD_STOPS = frozenset({";", ".", "(", ")", "!", "?", '"', "“", "”", "[", "]", "…"})
+_SOFT_STOPS = frozenset({",", "và", "hoặc"})
+_WINDOW = 15
+_MAX_COUNT = 10**9
+# Words that open a breakdown of the previous sentence's count ("Trong đó, 30 hồ sơ …").
+_BREAKDOWN_OPENERS = (("trong", "đó"), ("trong", "số", "đó"), ("trong", "số", "này"))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The roles of ``dossier_context.tsv``, as sets of lowercase token tuples."""
+
+    nouns: frozenset[tuple[str, ...]]
+    abbrevs: frozenset[str]
+    blockers: frozenset[tuple[str, ...]]
+    list_blockers: frozenset[tuple[str, ...]]
+    rates: frozenset[tuple[str, ...]]
+    followers: frozenset[str]
+    glue: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _context() -> _Context:
+    roles: dict[str, set[tuple[str, ...]]] = {}
+    abbrevs: set[str] = set()
+    for toks, role, _extra in load_lexicon("dossier_context"):
+        roles.setdefault(role, set()).add(toks)
+    # Abbreviations are matched case-sensitively (HS, not "hs"): read them as written.
+    from nlp.extractors._quantity_common import DATA_DIR
+
+    for line in (DATA_DIR / "dossier_context.tsv").read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 2 and cols[1].strip() == "abbrev":
+            abbrevs.add(cols[0].strip())
+    return _Context(
+        nouns=frozenset(roles.get("noun", set())),
+        abbrevs=frozenset(abbrevs),
+        blockers=frozenset(roles.get("blocker", set())),
+        list_blockers=frozenset(roles.get("blocker", set()) | roles.get("list_blocker", set())),
+        rates=frozenset(roles.get("rate", set())),
+        followers=frozenset(t[0] for t in roles.get("follower", set()) if len(t) == 1),
+        glue=frozenset(t[0] for t in roles.get("glue", set()) if len(t) == 1),
+    )
+
+
+_HS_INTRO = re.compile(r"hồ sơ\s*\(\s*HS\s*\)", re.IGNORECASE)
+_ADMIN = re.compile(r"một cửa|thủ tục|TTHC|dịch vụ công|\bDVC|hành chính công", re.IGNORECASE)
+_PUPILS = re.compile(r"học sinh", re.IGNORECASE)
+
+
+def _abbrev_allowed(text: str) -> bool:
+    """``HS`` means ``hồ sơ`` when the article says so, or plainly deals with dossiers (D4).
+
+    In school news ``HS`` is ``học sinh`` (pupils), so any mention of pupils switches it off unless
+    the article introduced ``hồ sơ (HS)`` itself.
+    """
+    if _HS_INTRO.search(text):
+        return True
+    return "hồ sơ" in text.lower() and bool(_ADMIN.search(text)) and not _PUPILS.search(text)
+
+
+@dataclass
+class _Count:
+    start: int  # token positions [start, end) of the number (with its scale word)
+    end: int
+    value: int
+    total: int | None
+    direct: bool  # the noun follows the number
+    noun_end: int  # token position after the noun (or after the number when unitless)
+
+
+def _is_number_tok(text: str) -> bool:
+    return bool(NUMBER_RE.fullmatch(text) or RATIO_RE.fullmatch(text))
+
+
+class _SentenceReader:
+    """Finds and classifies the dossier counts of one sentence."""
+
+    def __init__(self, adoc: ArticleDoc, view: SentView, abbrev_ok: bool, carried_kind: str | None) -> None:
+        self.adoc = adoc
+        self.view = view
+        self.toks = view.toks
+        self.lows = [t.low for t in view.toks]
+        self.n = len(view.toks)
+        self.ctx = _context()
+        self.abbrev_ok = abbrev_ok
+        self.carried_kind = carried_kind
+        self.last_kind: str | None = None
+
+    # ---- token helpers -------------------------------------------------------------------
+    def _noun_at(self, u: int) -> int | None:
+        """Position after the dossier noun starting at ``u``, else ``None``."""
+        if u >= self.n:
+            return None
+        for noun in sorted(self.ctx.nouns, key=len, reverse=True):
+            if tuple(self.lows[u : u + len(noun)]) == noun:
+                return u + len(noun)
+        if self.abbrev_ok and self.toks[u].text in self.ctx.abbrevs:
+            return u + 1
+        return None
+
+    def _ends_with(self, phrases: frozenset[tuple[str, ...]], k: int) -> bool:
+        """Does a phrase of ``phrases`` end right before position ``k``?"""
+        return any(len(p) <= k and tuple(self.lows[k - len(p) : k]) == p for p in phrases)
+
+    def _kind_left(self, j: int) -> bool:
+        """A kind verb ends at position ``j`` (exclusive), skipping glue words."""
+        k = j
+        while k > 0 and self.lows[k - 1] in self.ctx.glue and self.lows[k - 1] not in _SOFT_STOPS:
+            k -= 1
+        m = self.view.ending(KINDS_LEX, k)
+        return m is not None and m.label != "none"
+
+    def _kind_right(self, j: int) -> bool:
+        """A kind verb starts at position ``j``, skipping glue words."""
+        k = j
+        while k < self.n and self.lows[k] in self.ctx.glue and self.lows[k] not in _SOFT_STOPS:
+            k += 1
+        m = self.view.starting(KINDS_LEX, k)
+        return m is not None and m.label != "none"
+
+    def _chain_sep(self, j: int) -> bool:
+        """Is the separator at ``j`` inside a kind phrase or between two verbs of one chain?"""
+        m = self.view.covering(KINDS_LEX, j)
+        if m is not None and m.start < j < m.end:
+            return True
+        return self._kind_left(j) and self._kind_right(j + 1)
+
+    # ---- windows ---------------------------------------------------------------------------
+    def pre_window(self, ks: int) -> int:
+        """First position of the clause that leads up to the number at ``ks``."""
+        start = ks
+        j = ks - 1
+        limit = max(0, ks - _WINDOW)
+        while j >= limit:
+            low = self.lows[j]
+            if low in _HARD_STOPS:
+                break
+            if low == ":" and j < ks - 2:
+                break
+            if low == "đó" and j > 0 and self.lows[j - 1] in ("trong", "số"):
+                break
+            if low == "này" and j > 1 and self.lows[j - 1] == "số" and self.lows[j - 2] == "trong":
+                break
+            if low in _SOFT_STOPS and not self._chain_sep(j):
+                break
+            if _is_number_tok(self.toks[j].text):
+                break
+            start = j
+            j -= 1
+        return start
+
+    def post_window(self, start: int) -> int:
+        """Position after the clause that follows the counted noun."""
+        j = start
+        limit = min(self.n, start + 12)
+        while j < limit:
+            low = self.lows[j]
+            if low == "(":
+                close = self._aside_end(j)
+                if close is not None:  # "1.102 hồ sơ (chiếm 59,7%) được nộp trực tuyến"
+                    j = close + 1
+                    continue
+            if low in _HARD_STOPS or low == ":":
+                break
+            if low == "trong" and j + 1 < self.n and self.lows[j + 1] in ("đó", "số"):
+                break
+            if low in _SOFT_STOPS and not self._chain_sep(j):
+                break
+            if _is_number_tok(self.toks[j].text) and self.view.covering(CHANNELS_LEX, j) is None:
+                break
+            j += 1
+        return j
+
+    def _aside_end(self, j: int) -> int | None:
+        """The ``)`` closing a short aside opened at ``j`` that holds no count (an abbreviation or
+        a percentage), else ``None``: such an aside does not end the clause."""
+        for x in range(j + 1, min(self.n, j + 8)):
+            if self.lows[x] == ")":
+                return x
+            if self.lows[x] in ("(", ";", "."):
+                return None
+            if _is_number_tok(self.toks[x].text) and not (x + 1 < self.n and self.toks[x + 1].text == "%"):
+                return None
+        return None
+
+    def _kinds_in(self, lo: int, hi: int, nearest_last: bool) -> list[str]:
+        """The chain of kind verbs in ``[lo, hi)`` nearest the count, in text order."""
+        ms = [m for m in self.view.in_range(KINDS_LEX, lo, hi) if m.label != "none"]
+        if not ms:
+            return []
+
+        def gap_ok(a_end: int, b_start: int) -> bool:
+            return all(self.lows[x] in self.ctx.glue or self.lows[x] in _SOFT_STOPS for x in range(a_end, b_start))
+
+        if nearest_last:  # before the number: start from the verb nearest it, walk left
+            chain = [ms[-1]]
+            for m in reversed(ms[:-1]):
+                if gap_ok(m.end, chain[0].start):
+                    chain.insert(0, m)
+                else:
+                    break
+        else:  # after the noun: start from the verb nearest it, walk right
+            chain = [ms[0]]
+            for m in ms[1:]:
+                if gap_ok(chain[-1].end, m.start):
+                    chain.append(m)
+                else:
+                    break
+        return [m.label for m in chain]
+
+    def _channel(self, lo: int, hi: int, ks: int) -> str | None:
+        ms = [m for m in self.view.in_range(CHANNELS_LEX, lo, hi) if m.label != "none"]
+        if not ms:
+            return None
+        best = min(ms, key=lambda m: min(abs(m.start - ks), abs(m.end - ks)))
+        return best.label
+
+    # ---- numbers ---------------------------------------------------------------------------
+    def read_number(self, k: int) -> tuple[int, int | float, int | float | None, bool] | None:
+        """The number at token ``k``: (end position, value, denominator, written as integer)."""
+        text = self.toks[k].text
+        prev = self.lows[k - 1] if k > 0 else ""
+        nxt = self.lows[k + 1] if k + 1 < self.n else ""
+        if prev == "/" or nxt == "/":  # part of a date 15/12/2024
+            return None
+        if prev in (":", ".", ",") and k > 1 and _is_number_tok(self.toks[k - 2].text):
+            return None  # 7:30, a second part of a list of figures "1.2, 3"
+        if nxt == ":" and k + 2 < self.n and NUMBER_RE.fullmatch(self.toks[k + 2].text):
+            return None
+        ratio = parse_ratio(text) if "/" in text else None
+        if ratio is not None:
+            value, total = ratio
+            return k + 1, value, total, "," not in text
+        value = parse_number(text)
+        if value is None:
+            return None
+        end = k + 1
+        integral_written = "," not in text and not ("." in text and len(text.rsplit(".", 1)[1]) != 3)
+        scale = scale_of(nxt)
+        if scale and not (k + 2 < self.n and self.lows[k + 2] == "lệ"):
+            value = as_int(float(value) * scale)
+            end = k + 2
+            integral_written = isinstance(value, int)
+        return end, value, None, integral_written
+
+    # ---- main ------------------------------------------------------------------------------
+    def counts(self) -> list[Fact]:
+        facts: list[Fact] = []
+        last_dossier_end = -1
+        last_other_count = -1
+        k = 0
+        while k < self.n:
+            tok = self.toks[k]
+            found = None
+            if _is_number_tok(tok.text):
+                found = self.read_number(k)
+            elif tok.low in NUMBER_WORDS:
+                found = self._read_words(k)
+            if found is None:
+                k += 1
+                continue
+            end, value, total, integral = found
+            count = self._classify(k, end, value, total, integral, last_dossier_end, last_other_count)
+            if count is None:
+                if end < self.n and self.toks[end].is_word and self._noun_at(end) is None:
+                    last_other_count = k
+                k = end
+                continue
+            fact = self._fact(count)
+            facts.append(fact)
+            last_dossier_end = count.noun_end
+            k = max(end, count.end)
+        return facts
+
+    def _read_words(self, k: int) -> tuple[int, int | float, None, bool] | None:
+        """A number written in words right before the dossier noun (``hai hồ sơ``)."""
+        j = k
+        while j < self.n and self.lows[j] in NUMBER_WORDS and j - k < 8:
+            j += 1
+        if j == k or self._noun_at(j) is None:
+            return None
+        if k > 0 and (self.lows[k - 1] == "phần" or _is_number_tok(self.toks[k - 1].text)):
+            return None  # "100 phần trăm hồ sơ", "12 nghìn hồ sơ" are read elsewhere
+        got = number_words_before(self.lows, j)
+        if got is None or got[0] != k:
+            return None
+        value = got[1]
+        if j - k == 1 and value in (0, 1):  # "một hồ sơ" is an article, not a count
+            return None
+        if k > 0 and self.lows[k - 1] in ("mỗi", "từng", "các", "những", "hàng", "vài"):
+            return None
+        return j, value, None, isinstance(value, int)
+
+    def _classify(
+        self,
+        ks: int,
+        ke: int,
+        value: int | float,
+        total: int | float | None,
+        integral: bool,
+        last_dossier_end: int,
+        last_other_count: int,
+    ) -> _Count | None:
+        if not integral or not isinstance(value, int) or value < 0 or value > _MAX_COUNT:
+            return None
+        if total is not None and not isinstance(total, int):
+            return None
+        u = ke
+        if u < self.n and (self.toks[u].text == "%" or tuple(self.lows[u : u + 2]) == ("phần", "trăm")):
+            return None
+        noun_end = self._noun_at(u)
+        if noun_end is not None:
+            if self._ends_with(self.ctx.blockers, ks):
+                return None  # "trong năm 2025 hồ sơ …" is a year
+            return _Count(ks, ke, value, total, True, noun_end)
+        # A count whose noun was written before it, or left out in a breakdown (D10).
+        if u < self.n and not (self.toks[u].is_punct and self.toks[u].text not in ("%", "/")):
+            if self.lows[u] not in self.ctx.followers:
+                return None
+        if self._ends_with(self.ctx.list_blockers, ks):
+            return None
+        lo = self.pre_window(ks)
+        window = self.lows[lo:ks]
+        if any(tuple(window[i : i + len(r)]) == r for r in self.ctx.rates for i in range(len(window))):
+            return None
+        has_noun = any(self._noun_at(i) is not None for i in range(lo, ks))
+        if has_noun:
+            return _Count(ks, ke, value, total, False, ke)
+        in_breakdown = last_dossier_end >= 0 and last_other_count < last_dossier_end
+        has_kind = any(m.label != "none" for m in self.view.in_range(KINDS_LEX, lo, ks)) or any(
+            m.label != "none" for m in self.view.in_range(CHANNELS_LEX, lo, ks)
+        )
+        if in_breakdown and has_kind:
+            return _Count(ks, ke, value, total, False, ke)
+        return None
+
+    def _fact(self, c: _Count) -> Fact:
+        lo = self.pre_window(c.start)
+        hi = self.post_window(c.noun_end) if c.direct else self.post_window(c.end)
+        pre = self._kinds_in(lo, c.start, nearest_last=True)
+        post = self._kinds_in(c.noun_end if c.direct else c.end, hi, nearest_last=False)
+        post_status = [k for k in post if k in _STATUS]
+        source = "verb"
+        if post_status:
+            kind = post_status[-1]
+        elif pre:
+            kind = _decide(pre, c.total is not None)
+        elif post:
+            kind = _decide(post, c.total is not None)
+        elif self.last_kind is not None:
+            kind, source = self.last_kind, "inherited"
+        elif self.carried_kind is not None and self._opens_breakdown():
+            kind, source = self.carried_kind, "inherited"
+        else:
+            kind, source = "other", "default"
+        self.last_kind = kind
+        channel = self._channel(lo, hi, c.start)
+        t0, t1 = self.toks[c.start], self.toks[c.end - 1]
+        data = {
+            "count": c.value,
+            "kind": kind,
+            "channel": channel,
+            "total": c.total,
+            "_kind_source": source,
+            "_text": self.adoc.text[t0.start : t1.end],
+        }
+        return Fact("dossiers", data, t0.start, t1.end, self.view.sentence.index)
+
+    def _opens_breakdown(self) -> bool:
+        return any(tuple(self.lows[: len(o)]) == o for o in _BREAKDOWN_OPENERS)
+
+
+def _decide(chain: list[str], is_ratio: bool) -> str:
+    """The kind of a chain of verbs (D1, D2): a status wins; a ratio takes the completion verb;
+    a chain that starts with intake counts intake; else the last verb."""
+    statuses = [k for k in chain if k in _STATUS]
+    if statuses:
+        return statuses[-1]
+    if is_ratio:
+        return chain[-1]
+    if chain[0] == "received":
+        return "received"
+    return chain[-1]
+
+
+def extract(adoc: ArticleDoc) -> list[Fact]:
+    """Every dossier count of the article, one fact per mention (a repeated figure is repeated)."""
+    try:
+        views = sentence_views(adoc, (KINDS_LEX, CHANNELS_LEX))
+        abbrev_ok = _abbrev_allowed(adoc.text)
+    except Exception:
+        log.debug("dossier extractor could not prepare the document", exc_info=True)
+        return []
+    facts: list[Fact] = []
+    carried: str | None = None
+    for view in views:
+        try:
+            reader = _SentenceReader(adoc, view, abbrev_ok, carried)
+            found = reader.counts()
+            facts.extend(found)
+            carried = found[-1].data["kind"] if found else None
+        except Exception:
+            log.debug("dossier extractor failed on sentence %d", view.sentence.index, exc_info=True)
+            carried = None
+    return facts

@@ -1,0 +1,405 @@
+"""Percentages: spec §4 and NOTES P1–P16.
+
+Every ``90%``, ``90 %``, ``90 phần trăm`` (also in words: ``một trăm phần trăm``) is an item; a
+range ``90–95%`` or ``3,5 - 4%`` is two. The qualifier comes from the phrase right before the
+number (P16: ``hơn 80% … dưới 35 tuổi`` is over) or ``trở lên``/``trở xuống`` right after it.
+
+The indicator depends on what the figure measures, and Vietnamese puts that subject on either
+side of the number:
+- after it, as the head of a noun phrase: ``100% cán bộ, công chức …``, ``98% hồ sơ được giải
+  quyết đúng hạn``. The head noun decides first (staff nouns → staff; citizens → satisfaction
+  only when they are satisfied; the online services themselves → other), then the cues of the
+  phrase;
+- before it, when a rate names itself (``tỷ lệ hồ sơ nộp trực tuyến đạt 54,9%``) or the figure
+  follows the thing it rates (``… 2.131 HS đúng và trước hạn (99,58%)``, ``số hóa 1.987 HS, đạt
+  92,8%``). A clause of only ``đạt``/``chiếm``/``tỷ lệ`` refers back to the clause before it, and
+  there the nearest cue decides. A completion rate of a count (``1.105 HS trực tuyến (100%)``)
+  is not an online share (P5); ``chiếm`` marks a real share (``trực tuyến 2.881 HS (chiếm 78,9%)``).
+A change over time (``tăng 12% so với tháng trước``) and a share of late dossiers are ``other``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+from nlp.document import ArticleDoc
+from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
+from nlp.facts import Fact
+from nlp.numbers import NUMBER_RE, number_words_before, parse_number
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract"]
+
+IND_LEX = "percent_indicators"
+_INDICATORS = ("on_time", "online", "digitized", "satisfaction", "staff")
+# Cue labels in priority order within one clause; the first three make the figure `other`.
+_PRIORITY = ("overdue", "on_time", "digitized", "satisfaction", "online", "staff")
+_OUT = {"online": "online_share", "overdue": "other"}
+_NEAREST_LABELS = frozenset({"overdue", "on_time", "digitized", "satisfaction", "online", "staff", "payment"})
+_CLAUSE_STOPS = frozenset({",", ";", ".", "(", ")", ":", "!", "?", '"', "“", "”", "…"})
+_STRONG_STOPS = frozenset({";", ".", "!", "?", "…"})
+_RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
+_HEAD_SKIP = frozenset({"tổng", "số", "các", "những", "toàn", "bộ", "lượng"})
+_BACK_LIMIT = 35
+
+
+@dataclass(frozen=True)
+class _Roles:
+    qualifiers_before: tuple[tuple[tuple[str, ...], str], ...]
+    qualifiers_after: tuple[tuple[tuple[str, ...], str], ...]
+    fillers: frozenset[tuple[str, ...]]
+    rates: frozenset[tuple[str, ...]]
+    shares: frozenset[tuple[str, ...]]
+    after_stops: frozenset[tuple[str, ...]]
+    targets: frozenset[tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=1)
+def _roles() -> _Roles:
+    before: list[tuple[tuple[str, ...], str]] = []
+    after: list[tuple[tuple[str, ...], str]] = []
+    for toks, qual, extra in load_lexicon("percent_qualifiers"):
+        (after if extra and extra[0] == "after" else before).append((toks, qual))
+    before.sort(key=lambda r: -len(r[0]))
+    after.sort(key=lambda r: -len(r[0]))
+    roles: dict[str, set[tuple[str, ...]]] = {}
+    for toks, role, _extra in load_lexicon("percent_context"):
+        roles.setdefault(role, set()).add(toks)
+    return _Roles(
+        qualifiers_before=tuple(before),
+        qualifiers_after=tuple(after),
+        fillers=frozenset(roles.get("filler", set())),
+        rates=frozenset(roles.get("rate", set())),
+        shares=frozenset(roles.get("share", set())),
+        after_stops=frozenset(roles.get("after_stop", set())),
+        targets=frozenset(roles.get("target", set())),
+    )
+
+
+@dataclass
+class _Mention:
+    start: int  # token position of the number (first word of a worded number)
+    end: int  # token position after ``%`` / ``phần trăm``
+    value: int | float
+    qual_at: int  # where the qualifier is read (the range's first number for its second)
+    is_range_head: bool = False
+
+
+def _is_num(text: str) -> bool:
+    return bool(NUMBER_RE.fullmatch(text))
+
+
+class _SentencePercents:
+    """Finds and describes the percentages of one sentence."""
+
+    def __init__(self, adoc: ArticleDoc, view: SentView) -> None:
+        self.adoc = adoc
+        self.view = view
+        self.toks = view.toks
+        self.lows = [t.low for t in view.toks]
+        self.n = len(view.toks)
+        self.roles = _roles()
+        self._heads: set[int] = set()
+
+    # ---- finding ---------------------------------------------------------------------------
+    def mentions(self) -> list[_Mention]:
+        found: list[_Mention] = []
+        k = 0
+        while k < self.n:
+            t = self.toks[k]
+            if _is_num(t.text) and (k == 0 or self.lows[k - 1] != "/"):
+                end = None
+                if k + 1 < self.n and self.toks[k + 1].text == "%":
+                    end = k + 2
+                elif tuple(self.lows[k + 1 : k + 3]) == ("phần", "trăm"):
+                    end = k + 3
+                value = parse_number(t.text)
+                if end is not None and value is not None:
+                    head = self._range_head(k, value)
+                    if head is not None:
+                        found.append(head)
+                        found.append(_Mention(k, end, value, head.start))
+                    else:
+                        found.append(_Mention(k, end, value, k))
+                    k = end
+                    continue
+            elif t.low == "phần" and k + 1 < self.n and self.lows[k + 1] == "trăm":
+                if k > 0 and not _is_num(self.toks[k - 1].text):
+                    got = number_words_before(self.lows, k)
+                    if got is not None and not (got[1] == 0 and k - got[0] == 1):
+                        found.append(_Mention(got[0], k + 2, got[1], got[0]))
+                k += 2
+                continue
+            k += 1
+        return found
+
+    def _range_head(self, k: int, value: int | float) -> _Mention | None:
+        """The first number of a range ``3,5 - 4%`` (P4), when it has no ``%`` of its own."""
+        if k < 2 or self.lows[k - 1] not in _RANGE_SEPS or not _is_num(self.toks[k - 2].text):
+            return None
+        if k >= 3 and self.lows[k - 3] == "/":
+            return None
+        first = parse_number(self.toks[k - 2].text)
+        if first is None or not first < value:
+            return None
+        return _Mention(k - 2, k - 1, first, k - 2, is_range_head=True)
+
+    # ---- qualifier -------------------------------------------------------------------------
+    def qualifier(self, m: _Mention) -> str:
+        after_at = m.end
+        for phrase, qual in self.roles.qualifiers_after:
+            if tuple(self.lows[after_at : after_at + len(phrase)]) == phrase:
+                return qual
+        q = m.qual_at
+        for phrase, qual in self.roles.qualifiers_before:
+            if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
+                return qual
+        return "exact"
+
+    def _qualifier_start(self, q: int) -> int:
+        """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
+        for phrase, _qual in self.roles.qualifiers_before:
+            if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
+                return q - len(phrase)
+        return q
+
+    # ---- indicator -------------------------------------------------------------------------
+    def _has(self, phrases: frozenset[tuple[str, ...]], lo: int, hi: int) -> bool:
+        window = self.lows[lo:hi]
+        return any(tuple(window[i : i + len(p)]) == p for p in phrases for i in range(len(window)))
+
+    def _cues(self, lo: int, hi: int) -> list[Match]:
+        """Indicator cues in ``[lo, hi)``; an online service named inside a phrase is an online cue."""
+        out = []
+        for c in self.view.in_range(IND_LEX, lo, hi):
+            if c.label == "none":
+                continue
+            out.append(Match(c.start, c.end, "online", c.lexicon) if c.label == "online_service" else c)
+        return out
+
+    def _clause_start(self, q: int) -> int:
+        """Start of the clause ending at ``q``: after a clause stop or an earlier percentage."""
+        j = q - 1
+        while j >= 0 and q - j <= 20:
+            if self.lows[j] in _CLAUSE_STOPS and not self._inside_phrase(j):
+                break
+            if self.lows[j] == "%" or (self.lows[j] == "trăm" and j > 0 and self.lows[j - 1] == "phần"):
+                break
+            j -= 1
+        return j + 1
+
+    def _after_end(self, a: int, strong: bool) -> int:
+        """End of the phrase after the number: at a clause stop (or only a strong one), skipping
+        short parentheses such as ``(TTHC)``."""
+        j = a
+        limit = min(self.n, a + (45 if strong else 15))
+        while j < limit:
+            low = self.lows[j]
+            if low == "(":
+                close = next((x for x in range(j + 1, min(self.n, j + 5)) if self.lows[x] == ")"), None)
+                if close is not None:
+                    j = close + 1
+                    continue
+            if strong and (low in _STRONG_STOPS or j - a >= 45):
+                break
+            if not strong and ((low in _CLAUSE_STOPS and not self._inside_phrase(j)) or _is_num(self.toks[j].text)):
+                break
+            j += 1
+        return j
+
+    def _inside_phrase(self, j: int) -> bool:
+        """Is the mark at ``j`` inside a lexicon phrase (``cán bộ, công chức``)?"""
+        c = self.view.covering(IND_LEX, j)
+        return c is not None and c.start < j < c.end - 1
+
+    def _contentless(self, lo: int, hi: int) -> bool:
+        """Is ``[lo, hi)`` made only of fillers and qualifiers (``đạt``, ``chiếm tỷ lệ``, ``khoảng``)?"""
+        j = lo
+        quals = [p for p, _q in self.roles.qualifiers_before]
+        phrases = sorted(list(self.roles.fillers) + quals, key=len, reverse=True)
+        while j < hi:
+            for p in phrases:
+                if tuple(self.lows[j : j + len(p)]) == p and j + len(p) <= hi:
+                    j += len(p)
+                    break
+            else:
+                return False
+        return True
+
+    @staticmethod
+    def _by_priority(cues: list[Match]) -> str | None:
+        labels = {c.label for c in cues}
+        if "payment" in labels:
+            labels.discard("online")
+        for label in _PRIORITY:
+            if label in labels:
+                return _OUT.get(label, label)
+        return None
+
+    def _change_before(self, q: int) -> bool:
+        """``tăng 12%``, ``giảm khoảng 3%``, ``rút ngắn được 30%``: a change, not a level (P11)."""
+        j = q
+        while j > 0 and self.lows[j - 1] in ("thêm", "được", "đến", "khoảng"):
+            j -= 1
+        c = self.view.ending(IND_LEX, j)
+        return c is not None and c.label == "change" and self.lows[j : j + 1] != ["lên"]
+
+    def indicator(self, m: _Mention) -> tuple[str, str]:
+        """(indicator, subject) of a mention."""
+        q = self._qualifier_start(m.qual_at)
+        if self._change_before(q):
+            lo = self._clause_start(q)
+            return "other", self.view.text_of(self.adoc.text, lo, m.end)
+        a = m.end
+        for phrase, _qual in self.roles.qualifiers_after:
+            if tuple(self.lows[a : a + len(phrase)]) == phrase:
+                a += len(phrase)
+        b_lo = self._clause_start(q)
+        rate_before = self._has(self.roles.rates | self.roles.shares, b_lo, q) and not self._has(
+            frozenset({("mức", "độ")}), b_lo, q
+        )
+        nxt_word = a < self.n and self.toks[a].is_word
+        after_stop = any(tuple(self.lows[a : a + len(p)]) == p for p in self.roles.after_stops)
+        target = any(len(p) <= q and tuple(self.lows[q - len(p) : q]) == p for p in self.roles.targets)
+        if m.is_range_head or target:
+            after_dir = False
+        else:
+            after_dir = nxt_word and not after_stop and not rate_before
+        if after_dir:
+            return self._after(m, a, b_lo, q)
+        return self._before(m, b_lo, q)
+
+    def _after(self, m: _Mention, a: int, b_lo: int, q: int) -> tuple[str, str]:
+        a_hi = self._after_end(a, strong=False)
+        subject = self.view.text_of(self.adoc.text, a, a_hi)
+        h = a
+        while h < a_hi and self.lows[h] in _HEAD_SKIP:
+            h += 1
+        head = self.view.starting(IND_LEX, h)
+        ext_hi = self._after_end(a, strong=True)
+        if head is not None:
+            if head.label in ("service", "online_service"):
+                return "other", subject
+            if head.label == "staff":
+                return "staff", subject
+            if head.label == "people":
+                sat = any(c.label == "satisfaction" for c in self._cues(a, ext_hi))
+                return ("satisfaction" if sat else "other"), subject
+        got = self._by_priority(self._cues(a, a_hi))
+        if got:
+            return got, subject
+        got = self._by_priority(self._cues(b_lo, q))
+        if got:
+            return got, subject
+        for c in self._cues(a_hi, ext_hi):
+            if c.label in _NEAREST_LABELS and c.start not in self._heads:
+                return (_OUT.get(c.label, c.label) if c.label != "payment" else "other"), subject
+        return "other", subject
+
+    def _before(self, m: _Mention, b_lo: int, q: int) -> tuple[str, str]:
+        subject_lo = b_lo
+        while subject_lo < q and self._contentless(subject_lo, subject_lo + 1):
+            subject_lo += 1
+        subject_hi = q
+        while subject_hi > subject_lo and self._contentless(subject_hi - 1, subject_hi):
+            subject_hi -= 1
+        subject = self.view.text_of(self.adoc.text, subject_lo, subject_hi)
+        got = self._by_priority(self._cues(b_lo, q))
+        if got:
+            return got, subject
+        contentless = self._contentless(b_lo, q)
+        if not contentless and self._has(self.roles.rates, b_lo, q):
+            return "other", subject
+        if any(c.label == "change" for c in self._cues(b_lo, q)):
+            return "other", subject  # a difference (cao hơn chỉ tiêu … 10%), not a level (P3)
+        # The clause refers back: the nearest cue before it decides.
+        share = self._has(self.roles.shares, b_lo, q)
+        lo = max(0, b_lo - _BACK_LIMIT)
+        cut = lo
+        for j in range(b_lo - 1, lo - 1, -1):
+            if self.lows[j] in (".", "!", "?"):
+                cut = j + 1
+                break
+        cues = [c for c in self._cues(cut, b_lo) if c.label in _NEAREST_LABELS]
+        if not cues:
+            return self._after_aside(m, subject)
+        cue = cues[-1]
+        if not subject:
+            clause_lo = self._clause_start(cue.start)
+            subject = self.view.text_of(self.adoc.text, clause_lo, b_lo).rstrip(" ,;:(")
+        if cue.label == "payment":
+            return "other", subject
+        if cue.label == "online" and not share:
+            between = range(self._clause_start(cue.start), b_lo)
+            if any(_is_num(self.toks[x].text) or "/" in self.toks[x].text for x in between):
+                return "other", subject  # a completion rate or score of a count (P5, P6)
+        return _OUT.get(cue.label, cue.label), subject
+
+    def _after_aside(self, m: _Mention, subject: str) -> tuple[str, str]:
+        """A figure in an aside ``1.102 hồ sơ (chiếm 59,7%) được nộp trực tuyến``: the words after
+        the closing parenthesis describe what was counted."""
+        close = m.end
+        while close < self.n and close - m.end < 3 and self.lows[close] != ")":
+            close += 1
+        opener = self._clause_start(self._qualifier_start(m.qual_at)) - 1
+        if close >= self.n or self.lows[close] != ")" or opener < 0 or self.lows[opener] != "(":
+            return "other", subject
+        hi = self._after_end(close + 1, strong=False)
+        got = self._by_priority(self._cues(close + 1, hi))
+        return (got or "other"), subject
+
+    def facts(self) -> list[Fact]:
+        out: list[Fact] = []
+        mentions = self.mentions()
+        # Where each figure's own subject starts: a cue there belongs to that figure, not to another.
+        self._heads = set()
+        for m in mentions:
+            h = m.end
+            while h < self.n and self.lows[h] in _HEAD_SKIP:
+                h += 1
+            self._heads.add(h)
+        described: dict[int, tuple[str, str, str]] = {}
+        # A range's second figure first: its first figure shares its subject and indicator.
+        for i in sorted(range(len(mentions)), key=lambda x: mentions[x].is_range_head):
+            m = mentions[i]
+            try:
+                qual = self.qualifier(m)
+                if m.is_range_head and i + 1 in described:
+                    ind, subject = described[i + 1][1:]
+                else:
+                    ind, subject = self.indicator(m)
+            except Exception:
+                log.debug("percentage description failed", exc_info=True)
+                qual, ind, subject = "exact", "other", ""
+            described[i] = (qual, ind, subject)
+        for i, m in enumerate(mentions):
+            qual, ind, subject = described[i]
+            t0, t1 = self.toks[m.start], self.toks[m.end - 1]
+            data = {
+                "value": m.value,
+                "qualifier": qual,
+                "indicator": ind,
+                "subject": " ".join(subject.split())[:200],
+                "_text": self.adoc.text[t0.start : t1.end],
+            }
+            out.append(Fact("percentages", data, t0.start, t1.end, self.view.sentence.index))
+        return out
+
+
+def extract(adoc: ArticleDoc) -> list[Fact]:
+    """Every percentage of the article, one fact per mention (a range gives two)."""
+    try:
+        views = sentence_views(adoc, (IND_LEX,))
+    except Exception:
+        log.debug("percentage extractor could not prepare the document", exc_info=True)
+        return []
+    facts: list[Fact] = []
+    for view in views:
+        try:
+            facts.extend(_SentencePercents(adoc, view).facts())
+        except Exception:
+            log.debug("percentage extractor failed on sentence %d", view.sentence.index, exc_info=True)
+    return facts

@@ -1,0 +1,128 @@
+"""Dossier counts (spec §3, NOTES D1–D15) on sentences written for these tests."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from nlp.document import analyze
+from nlp.extractors import dossiers
+from nlp.normalize import normalize_text
+
+
+def _run(text: str) -> list[tuple]:
+    adoc = analyze(normalize_text(text))
+    return [(f.data["count"], f.data["kind"], f.data["channel"], f.data["total"]) for f in dossiers.extract(adoc)]
+
+
+CASES = [
+    # verb before the number
+    ("Tháng 3, Trung tâm tiếp nhận 1.250 hồ sơ.", [(1250, "received", None, None)]),
+    (
+        "Xã đã giải quyết 980 hồ sơ, đang giải quyết 20 hồ sơ.",
+        [(980, "resolved", None, None), (20, "pending", None, None)],
+    ),
+    (
+        "Phường nhận 820 hồ sơ qua mạng và 310 hồ sơ trực tiếp.",
+        [(820, "received", "online", None), (310, "received", "direct", None)],
+    ),
+    # trong đó breakdowns take the kind of the total (D9)
+    (
+        "Trung tâm tiếp nhận 98 hồ sơ, trong đó 60 hồ sơ trực tuyến, 30 hồ sơ trực tiếp"
+        " và 8 hồ sơ qua bưu chính công ích.",
+        [
+            (98, "received", None, None),
+            (60, "received", "online", None),
+            (30, "received", "direct", None),
+            (8, "received", "postal", None),
+        ],
+    ),
+    # ratios: the last (completion) verb, the denominator as total (D1)
+    ("Bộ phận một cửa đã tiếp nhận, giải quyết và trả kết quả 640/640 hồ sơ.", [(640, "resolved", None, 640)]),
+    ("Số hồ sơ giải quyết đúng hạn là 1.200/1.250 hồ sơ.", [(1200, "on_time", None, 1250)]),
+    # a chain that starts with intake and has no ratio counts intake (D2)
+    ("Có 5.300 hồ sơ được tiếp nhận và giải quyết trong quý.", [(5300, "received", None, None)]),
+    ("Xã đã tiếp nhận và xử lý trực tuyến 410 hồ sơ.", [(410, "received", "online", None)]),
+    # status words after the noun win (D3, D12)
+    ("Có 77 hồ sơ được giải quyết trước hạn.", [(77, "on_time", None, None)]),
+    ("Vẫn còn 9 hồ sơ giải quyết chậm so với quy định.", [(9, "overdue", None, None)]),
+    (
+        "Đã giải quyết sớm hẹn 300 HS, đúng hẹn 25 HS trong tổng số hồ sơ (HS) đã nhận.",
+        [(300, "on_time", None, None), (25, "on_time", None, None)],
+    ),
+    ("Còn 4 hồ sơ đang trong thời hạn giải quyết.", [(4, "pending", None, None)]),
+    # counts after the noun (D10)
+    (
+        "Hồ sơ tiếp nhận: 2.310; hồ sơ đã giải quyết: 2.250.",
+        [(2310, "received", None, None), (2250, "resolved", None, None)],
+    ),
+    ("Số hồ sơ quá hạn là 6, giảm so với tháng trước.", [(6, "overdue", None, None)]),
+    (
+        "Hồ sơ đang xử lý: 40 (chưa đến hạn: 37; quá hạn: 3).",
+        [(40, "pending", None, None), (37, "pending", None, None), (3, "overdue", None, None)],
+    ),
+    (
+        "Hồ sơ tiếp nhận: 900 (trực tuyến 600, trực tiếp 300).",
+        [(900, "received", None, None), (600, "received", "online", None), (300, "received", "direct", None)],
+    ),
+    # scale words and numbers written in words (D14)
+    ("Toàn tỉnh tiếp nhận hơn 12,5 triệu hồ sơ trong năm.", [(12500000, "received", None, None)]),
+    ("Trung tâm tiếp nhận gần 7 nghìn hồ sơ.", [(7000, "received", None, None)]),
+    ("Có hai hồ sơ bị trả lại do thiếu giấy tờ.", [(2, "other", None, None)]),
+    # digitised and carried-over dossiers are other (D13, spec)
+    ("Cán bộ đã số hóa 1.500 hồ sơ.", [(1500, "other", None, None)]),
+    ("Trong đó kỳ trước chuyển qua 45 hồ sơ.", [(45, "other", None, None)]),
+    # D5: public service level 3/4 means online
+    ("Xã tiếp nhận và trả kết quả 50/50 HS dịch vụ công mức độ 4 (hồ sơ).", [(50, "resolved", "online", 50)]),
+    # not dossiers (D6, D7, D15)
+    ("Xã công bố 44 TTHC và 120 thủ tục, tiếp đón 300 lượt công dân, phát 90 phiếu khảo sát.", []),
+    ("Không có hồ sơ trễ hạn trong tháng 9.", []),
+    ("Ngày 12/3/2025, cán bộ hướng dẫn người dân lập hồ sơ.", []),
+    ("Tỷ lệ hồ sơ trực tuyến đạt 70%.", []),
+    ("Phấn đấu 100 phần trăm hồ sơ được số hóa.", []),
+    # HS is pupils in school news
+    ("Trường có 35 HS đạt giải; 1.024 học sinh tham gia kỳ thi hồ sơ năng lực.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_dossier_phrasings(text: str, expected: list[tuple]) -> None:
+    assert _run(text) == expected
+
+
+def test_offsets_point_at_the_number() -> None:
+    text = normalize_text("Trung tâm tiếp nhận 4.572/4.572 hồ sơ và hơn 38 nghìn hồ sơ khác.")
+    adoc = analyze(text)
+    facts = dossiers.extract(adoc)
+    assert [text[f.start : f.end] for f in facts] == ["4.572/4.572", "38 nghìn"]
+    assert all(adoc.sentence_at(f.start).index == f.sentence for f in facts)
+
+
+def test_nfd_input_gives_the_same_facts() -> None:
+    text = "Phường đã tiếp nhận 1.846 hồ sơ, trong đó 1.102 hồ sơ nộp trực tuyến; quá hạn 12 hồ sơ."
+    nfc = analyze(normalize_text(text))
+    nfd = analyze(normalize_text(unicodedata.normalize("NFD", text)))
+    assert [f.spec() for f in dossiers.extract(nfc)] == [f.spec() for f in dossiers.extract(nfd)]
+    assert len(dossiers.extract(nfc)) == 3
+
+
+def test_spec_fields_only() -> None:
+    fact = dossiers.extract(analyze(normalize_text("Xã tiếp nhận 10 hồ sơ.")))[0]
+    assert set(fact.spec()) == {"count", "kind", "channel", "total"}
+    assert fact.kind == "dossiers"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "%%%% //// 1.2.3.4",
+        "9" * 5000,
+        "hồ sơ " * 3000 + "12",
+        "\u0300\u0301 \ufffd 12 HS ;;; (((",
+        "1/2/3/4/5 hồ sơ",
+    ],
+)
+def test_hostile_input_never_raises(text: str) -> None:
+    dossiers.extract(analyze(normalize_text(text)))

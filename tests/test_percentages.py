@@ -1,0 +1,100 @@
+"""Percentages (spec §4, NOTES P1–P16) on sentences written for these tests."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from nlp.document import analyze
+from nlp.extractors import percentages
+from nlp.normalize import normalize_text
+
+
+def _run(text: str) -> list[tuple]:
+    adoc = analyze(normalize_text(text))
+    return [(f.data["value"], f.data["qualifier"], f.data["indicator"]) for f in percentages.extract(adoc)]
+
+
+CASES = [
+    # forms of the number (P1)
+    ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt 97,25%.", [(97.25, "exact", "on_time")]),
+    ("Tỷ lệ hồ sơ nộp trực tuyến đạt 61.4 %.", [(61.4, "exact", "online_share")]),
+    ("Phấn đấu một trăm phần trăm hồ sơ được số hóa.", [(100, "exact", "digitized")]),
+    ("Phấn đấu 100 phần trăm hồ sơ được số hóa.", [(100, "exact", "digitized")]),
+    # ranges give two (P4)
+    ("Tỷ lệ hộ nghèo giảm còn 2 - 2,5%.", [(2, "exact", "other"), (2.5, "exact", "other")]),
+    ("Khoảng 90–95% người dân hài lòng với dịch vụ.", [(90, "about", "satisfaction"), (95, "about", "satisfaction")]),
+    # qualifiers: the word right before the number (P16), trở lên / tối thiểu (P2)
+    ("Hơn 80% trong số đó dưới 30 tuổi.", [(80, "over", "other")]),
+    ("Tỷ lệ hồ sơ trực tuyến đạt từ 60% trở lên.", [(60, "over", "online_share")]),
+    ("Phấn đấu tối thiểu 75% hồ sơ được xử lý trực tuyến toàn trình.", [(75, "over", "online_share")]),
+    ("Tỷ lệ hồ sơ trễ hạn chưa đến 1%.", [(1, "under", "other")]),
+    ("Mức độ hài lòng của người dân đạt xấp xỉ 96%.", [(96, "about", "satisfaction")]),
+    ("Tăng trưởng kinh tế ước đạt 8,2%.", [(8.2, "about", "other")]),
+    # comparisons and targets are exact (P3, P13)
+    ("Kết quả này cao hơn mục tiêu tỉnh giao 5%.", [(5, "exact", "other")]),
+    (
+        "Tỷ lệ số hóa đạt 81%, chưa đạt chỉ tiêu 85% tỉnh giao.",
+        [(81, "exact", "digitized"), (85, "exact", "digitized")],
+    ),
+    # changes over time are other (P11)
+    ("Hồ sơ tiếp nhận tăng 15% so với cùng kỳ.", [(15, "exact", "other")]),
+    ("Thời gian xử lý hồ sơ đất đai rút ngắn khoảng 25%.", [(25, "about", "other")]),
+    # (X%) after counts: completion rates are other unless on time (P5); chiếm marks a share
+    ("Xã tiếp nhận và trả kết quả 700 HS trực tuyến (100%) cho hồ sơ (HS) dân.", [(100, "exact", "other")]),
+    ("Giải quyết đúng hạn 990 hồ sơ (đạt 99%).", [(99, "exact", "on_time")]),
+    ("Trong đó trực tuyến 2.100 hồ sơ (chiếm 70,2%), trực tiếp 900 hồ sơ.", [(70.2, "exact", "online_share")]),
+    ("Cán bộ số hóa 1.200 hồ sơ, đạt 93,5%.", [(93.5, "exact", "digitized")]),
+    # scores (P6)
+    ("Chỉ số dịch vụ công trực tuyến đạt 8/12 điểm, tỷ lệ 66,7%.", [(66.7, "exact", "other")]),
+    # online share only about dossiers or procedures (P7, P14)
+    ("100% dịch vụ công trực tuyến được thiết kế lại.", [(100, "exact", "other")]),
+    ("Tỷ lệ thanh toán trực tuyến đạt 45%.", [(45, "exact", "other")]),
+    ("Gần 100% thủ tục hành chính được cung cấp trực tuyến toàn trình.", [(100, "about", "online_share")]),
+    # staff, people, satisfaction (P8, P10, P15)
+    ("Có 95% cán bộ, công chức, viên chức được tập huấn kỹ năng số.", [(95, "exact", "staff")]),
+    ("Tỷ lệ cán bộ, công chức có trình độ đại học chiếm 85,5%.", [(85.5, "exact", "staff")]),
+    ("Có 92% người dân tham gia bảo hiểm y tế.", [(92, "exact", "other")]),
+    ("Có 97,1% người dân, doanh nghiệp hài lòng với thái độ phục vụ.", [(97.1, "exact", "satisfaction")]),
+    ("Tỷ lệ cử tri đi bầu đạt 99,8%; tỷ lệ tín nhiệm 100%.", [(99.8, "exact", "other"), (100, "exact", "other")]),
+    # a share of late dossiers is other (P12)
+    ("Số hồ sơ quá hạn là 8, chiếm dưới 0,3%.", [(0.3, "under", "other")]),
+    # scores without % are not percentages
+    ("Xã đạt 88,5/100 điểm.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_percentage_phrasings(text: str, expected: list[tuple]) -> None:
+    assert _run(text) == expected
+
+
+def test_offsets_cover_number_through_percent_sign() -> None:
+    text = normalize_text("Tỷ lệ đạt 99,2 %, còn 3,5 - 4% và 90 phần trăm khác.")
+    adoc = analyze(text)
+    facts = percentages.extract(adoc)
+    assert [text[f.start : f.end] for f in facts] == ["99,2 %", "3,5", "4%", "90 phần trăm"]
+    assert all(adoc.sentence_at(f.start).index == f.sentence for f in facts)
+
+
+def test_nfd_input_gives_the_same_facts() -> None:
+    text = "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 99,1%; khoảng 85% công chức dùng chữ ký số."
+    nfc = analyze(normalize_text(text))
+    nfd = analyze(normalize_text(unicodedata.normalize("NFD", text)))
+    assert [f.spec() for f in percentages.extract(nfc)] == [f.spec() for f in percentages.extract(nfd)]
+    assert len(percentages.extract(nfc)) == 2
+
+
+def test_spec_fields_only() -> None:
+    fact = percentages.extract(analyze(normalize_text("Tỷ lệ đạt 50%.")))[0]
+    assert set(fact.spec()) == {"value", "qualifier", "indicator", "subject"}
+    assert fact.kind == "percentages"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "%%%%", "% " * 5000, "1%" * 3000, "phần trăm phần trăm", "\u0300 \ufffd 12,5 - %", "- 4% – 5% — 6%"],
+)
+def test_hostile_input_never_raises(text: str) -> None:
+    percentages.extract(analyze(normalize_text(text)))
