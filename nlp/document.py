@@ -244,8 +244,6 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, tag: bool = True) 
     """
     nlp = get_nlp()
     words, spaces, starts = _tokens(text)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    assert doc.text == text, "token cut must reproduce the text"
     sent_ranges = _split_sentences(text)
 
     tagged: list[Word] = []
@@ -253,19 +251,31 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, tag: bool = True) 
         for index, (s, e) in enumerate(sent_ranges):
             tagged.extend(_tag_sentence(text, s, e, index))
 
-    # Sentence starts and POS tags on the spaCy tokens.
-    sent_starts = {s for s, _ in sent_ranges}
+    # Sentence starts and POS tags per token, computed first and handed to the Doc constructor:
+    # setting ``token.is_sent_start`` one token at a time rescans the Doc each time (quadratic).
+    range_starts = {s for s, _ in sent_ranges}
+    sent_starts: list[bool] = []
+    tags: list[str] = []
+    word_starts: list[bool] = []
     word_iter = iter(tagged)
     current = next(word_iter, None)
-    for token, start in zip(doc, starts, strict=True):
-        token.is_sent_start = start in sent_starts or token.i == 0
+    for i, (word, start) in enumerate(zip(words, starts, strict=True)):
+        sent_starts.append(i == 0 or start in range_starts)
         while current is not None and current.end <= start:
             current = next(word_iter, None)
         if current is not None and current.start <= start < current.end:
-            token.tag_ = current.tag
-            token._.wstart = start == current.start
-        elif not token.is_space:
-            token.tag_ = "CH" if not token.text[0].isalnum() else "X"
+            tags.append(current.tag)
+            word_starts.append(start == current.start)
+        elif word.isspace():
+            tags.append("_SP")
+            word_starts.append(False)
+        else:
+            tags.append("CH" if not word[0].isalnum() else "X")
+            word_starts.append(True)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, tags=tags, sent_starts=sent_starts)
+    assert doc.text == text, "token cut must reproduce the text"
+    for token, is_word_start in zip(doc, word_starts, strict=True):
+        if is_word_start:
             token._.wstart = True
 
     sentences: list[Sentence] = []
