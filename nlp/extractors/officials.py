@@ -25,13 +25,13 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nlp.document import ArticleDoc
 from nlp.facts import Fact
+from nlp.gazetteer import get_gazetteer
 from nlp.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -161,38 +161,7 @@ def _surnames() -> frozenset[str]:
     return frozenset(fold(r[0]).split()[0] for r in _rows("surnames.txt"))
 
 
-@functools.lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Folded names of provinces, districts and communes, old (pre-2025) and new.
-
-    A capitalised run that is a place name is not a person's name, and the part of a run before
-    the name is a place (``xã Tân Thành Bình | Nguyễn Văn Hữu``).
-    """
-    names: set[str] = set()
-    try:
-        import vietnamadminunits
-
-        db = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-            for row in con.execute("SELECT provinceShort, districtShort, wardShort FROM admin_units_legacy"):
-                names.update(fold(v) for v in row if v)
-            for row in con.execute("SELECT provinceShort, wardShort FROM admin_units"):
-                names.update(fold(v) for v in row if v)
-    except Exception:  # the gazetteer is a help, not a requirement
-        log.debug("vietnamadminunits place names unavailable", exc_info=True)
-    try:
-        from vietnam_provinces import Province, Ward
-
-        for unit in list(Province.iter_all()) + list(Ward.iter_all()):
-            names.add(fold(_TYPE_PREFIX.sub("", unit.name)))
-    except Exception:
-        log.debug("vietnam_provinces place names unavailable", exc_info=True)
-    names.discard("")
-    return frozenset(names)
-
-
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_TYPE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Phường|Xã|Đặc khu|Quận|Huyện|Thị xã|Thị trấn)\s+", re.I)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -301,7 +270,9 @@ def _cap_run_end(toks: list[_Tok], i: int, stop: int) -> int:
 
 
 def _is_place(words: list[_Tok]) -> bool:
-    return " ".join(t.key for t in words) in _places()
+    """A capitalised run that names a unit of any period is not a person's name, and the part of
+    a run before a name is a place (``xã Tân Thành Bình | Nguyễn Văn Hữu``)."""
+    return get_gazetteer().has_name(" ".join(t.key for t in words))
 
 
 def _name_ok(words: list[_Tok], *, surname: bool = True) -> bool:
