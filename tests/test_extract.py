@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from nlp.extract import extract_article, to_spec
 from nlp.facts import KINDS
 
@@ -49,19 +46,6 @@ def test_offsets_point_into_the_normalised_text() -> None:
             assert 0 <= fact.start < fact.end <= len(text), (kind, fact)
             sentence = extraction.adoc.sentence_at(fact.start)
             assert sentence.start <= fact.start and fact.end <= sentence.end + 1, (kind, fact)
-
-
-_VIETNAMESE = st.sampled_from(
-    ["xã", "phường", "Đông", "Giang", "hồ sơ", "tiếp nhận", "đạt", "%", "trên", "Chủ tịch", "UBND", ",", ".",
-     "171", "169/169", "99,2", "13.188", "\n", "–", "(", ")", "ông", "Nguyễn Văn A", "trong đó", "trực tuyến"]
-)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=400), st.lists(_VIETNAMESE, max_size=80).map(" ".join)))
-def test_any_text_gives_spec_shaped_output(text: str) -> None:
-    line = to_spec("x", extract_article(text))
-    _check_shape(line)
 
 
 def test_garbled_diacritics_and_huge_input() -> None:
