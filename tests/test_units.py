@@ -137,6 +137,15 @@ def test_old_units_carry_successors_and_ambiguous_ones_candidates() -> None:
         assert set(f.spec()) == {"type", "name", "province"}
 
 
+def test_a_former_township_typed_as_a_commune_keeps_its_lineage() -> None:
+    # Diễn Thành was a thị trấn of huyện Diễn Châu; the press writes "xã Diễn Thành".
+    facts = extract(analyze(normalize_text("Trước khi sáp nhập, xã Diễn Thành thuộc huyện Diễn Châu (cũ).")))
+    by_name = {f.data["name"]: f.data for f in facts}
+    assert by_name["Diễn Thành"]["province"] == "Nghệ An"
+    assert by_name["Diễn Thành"]["_old"] is True and by_name["Diễn Thành"]["_successors"]
+    assert set(by_name["Diễn Thành"]["_successors"]) <= set(by_name["Diễn Châu"]["_successors"])
+
+
 def test_nfd_input_gives_the_same_facts() -> None:
     text = "Chủ tịch UBND xã Quỳnh Lưu, tỉnh Nghệ An và phường Thuỷ Xuân, thành phố Huế dự họp."
     nfc = extract(analyze(normalize_text(text)))

@@ -539,6 +539,10 @@ def _pick(cands: list[Candidate], context: set[str]) -> list[Candidate]:
 def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], resolved: dict[int, str | None]) -> dict:
     data: dict = {"type": unit.type, "name": unit.name, "province": None}
     new, old = _candidates(gaz, unit)
+    if not new and not old and unit.type in ("xã", "phường", "thị trấn"):
+        # The press often types a former township as a commune (``xã Diễn Thành`` for the old
+        # thị trấn): a pre-2025 commune-level unit of another type still gives the lineage.
+        old = [c for c in gaz.lookup(unit.name) if c.is_old and c.level == "commune"]
     marked_old = all(m.period == "old" for m in unit.mentions) and any(m.period for m in unit.mentions)
     is_old = (
         unit.type in ABOLISHED
