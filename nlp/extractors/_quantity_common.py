@@ -2,7 +2,8 @@
 
 Both read a number and the words around it inside one sentence. This module gives them:
 - lexicons loaded from ``nlp/data/*.tsv`` (``phrase<TAB>label``), normalised like article text;
-- a spaCy ``PhraseMatcher`` per lexicon (on ``LOWER``), built once per process, whose matches
+- a spaCy ``PhraseMatcher`` per lexicon (on ``LOWER``), built once per process by ``nlp.lexicon``
+  (which every extractor shares, so that all read and match their data files alike), whose matches
   are reduced to the longest non-overlapping ones, so that ``Bộ phận tiếp nhận và trả kết quả``
   (an office, label ``none``) hides the ``tiếp nhận`` inside it;
 - a light sentence view: the non-space tokens of a sentence with their char offsets, the
@@ -14,17 +15,14 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from nlp.document import TOKEN_RE, ArticleDoc, Sentence, get_nlp
-from nlp.normalize import normalize_text
+from nlp.document import ArticleDoc, Sentence
+from nlp.lexicon import DATA_DIR, Phrase, build_lexicon, phrase_words, read_rows
 
 log = logging.getLogger(__name__)
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 __all__ = ["DATA_DIR", "Tok", "Match", "SentView", "load_lexicon", "lexicon_matcher", "sentence_views"]
 
@@ -100,23 +98,15 @@ class SentView:
         return adoc_text[self.toks[start].start : self.toks[end - 1].end]
 
 
-def _phrase_tokens(phrase: str) -> list[str]:
-    return [t.lower() for t in TOKEN_RE.findall(normalize_text(phrase))]
-
-
 @functools.cache
 def load_lexicon(name: str) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]:
     """Rows of ``nlp/data/<name>.tsv``: (phrase tokens, label, extra columns). ``#`` starts a comment."""
     rows: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = []
-    path = DATA_DIR / f"{name}.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cols = [c.strip() for c in line.split("\t")]
+    for cols in read_rows(f"{name}.tsv"):
         if len(cols) < 2 or not cols[0]:
-            log.debug("bad lexicon row in %s: %r", name, line)
+            log.debug("bad lexicon row in %s: %r", name, "\t".join(cols))
             continue
-        toks = tuple(_phrase_tokens(cols[0]))
+        toks = tuple(w.lower() for w in phrase_words(cols[0]))
         if toks:
             rows.append((toks, cols[1], tuple(cols[2:])))
     return tuple(rows)
@@ -125,14 +115,7 @@ def load_lexicon(name: str) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]
 @functools.cache
 def lexicon_matcher(name: str) -> PhraseMatcher:
     """A PhraseMatcher over ``LOWER`` with one match label per lexicon label."""
-    nlp = get_nlp()
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    by_label: dict[str, list[Doc]] = {}
-    for toks, label, _extra in load_lexicon(name):
-        by_label.setdefault(label, []).append(Doc(nlp.vocab, words=list(toks)))
-    for label, docs in by_label.items():
-        matcher.add(label, docs)
-    return matcher
+    return build_lexicon(tuple(Phrase(toks, label) for toks, label, _extra in load_lexicon(name))).lower
 
 
 def _word_aligned(doc: Doc, start: int, end: int) -> bool:

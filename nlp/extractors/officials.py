@@ -18,6 +18,9 @@ at a verb, a preposition, an honorific, ``nhiệm kỳ``/``khóa`` (dropped, O5)
 
 underthesea's NER is not used: on these texts it tags a title plus a name as one LOC. Its POS tags
 (carried on the spaCy tokens) only decide whether a lowercase word continues a title.
+
+The lexicons are matched by spaCy ``PhraseMatcher`` (built in ``nlp.lexicon``), run once per block
+over its Doc span; the rules only read the resulting tables by ``token.i``.
 """
 
 from __future__ import annotations
@@ -26,19 +29,19 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from spacy.tokens import Span
 
 from nlp.document import ArticleDoc
 from nlp.facts import Fact
 from nlp.gazetteer import get_gazetteer
+from nlp.lexicon import MatchTable, Phrase, build_lexicon, phrase_words, read_rows
 from nlp.normalize import fold
 
 log = logging.getLogger(__name__)
 
 __all__ = ["extract"]
-
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 # A title is at most this many tokens long after its head: bounds the work on garbage input.
 MAX_TAIL = 25
@@ -63,45 +66,55 @@ class _Entry:
     value: str
     kind: str = ""
     exact: bool = False
-    phrase: str = ""
+    written: tuple[str, ...] = ()  # the phrase's tokens as listed (what an exact entry must equal)
+
+
+def _entry(phrase: str, value: str, kind: str = "", exact: bool = False) -> _Entry:
+    written = phrase_words(phrase)
+    return _Entry(tuple(fold(w) for w in written), value, kind, exact, written)
 
 
 class _Lexicon:
-    """Longest-match lookup of multi-syllable phrases over a token list."""
+    """Longest-match lookup of lexicon phrases in a token list, by spaCy ``PhraseMatcher``.
+
+    The matcher runs once per block (``_Block.table``) over the block's Doc span; ``match`` and
+    ``match_ending`` then only read that table. They are asked about arbitrary token lists (a
+    block, or a slice of it such as a candidate name), so a match counts only when it lies inside
+    the list; the longest one that does wins, ties going to the entry listed first.
+    """
 
     def __init__(self, entries: list[_Entry]) -> None:
-        self.by_first: dict[str, list[_Entry]] = {}
-        for e in entries:
-            self.by_first.setdefault(e.words[0], []).append(e)
-        for lst in self.by_first.values():
-            lst.sort(key=lambda e: -len(e.words))
+        self.entries = entries
+        # One match key per entry (its index), so that a match names its entry.
+        self.matchers = build_lexicon(tuple(Phrase(e.written, str(k), e.exact) for k, e in enumerate(entries)))
 
     def match(self, toks: list[_Tok], i: int) -> _Entry | None:
         """The longest entry that starts at token ``i``, or None."""
-        if i >= len(toks) or _inside_word(toks, i):
+        if i >= len(toks):
             return None
-        for e in self.by_first.get(toks[i].key, ()):
-            n = len(e.words)
-            if i + n > len(toks):
-                continue
-            if all(toks[i + k].key == w for k, w in enumerate(e.words)):
-                if e.exact and " ".join(t.text for t in toks[i : i + n]) != e.phrase:
-                    continue
-                return e
+        tok = toks[i]
+        # Most tokens start no phrase: answer those from the table before anything else.
+        table = tok.block.tables.get(self) or tok.block.table(self)
+        hits = table.starts.get(tok.i)
+        if not hits or _inside_word(toks, i):
+            return None
+        for hit in hits:
+            last = i + hit.end - hit.start - 1
+            if last < len(toks) and toks[last].i == hit.end - 1:
+                return self.entries[int(hit.key)]
         return None
 
     def match_ending(self, toks: list[_Tok], end: int) -> _Entry | None:
         """The longest entry that ends just before token ``end``."""
-        best: _Entry | None = None
-        for lst in self.by_first.values():
-            for e in lst:
-                n = len(e.words)
-                s = end - n
-                if s < 0 or (best is not None and n <= len(best.words)) or _inside_word(toks, s):
-                    continue
-                if all(toks[s + k].key == w for k, w in enumerate(e.words)):
-                    best = e
-        return best
+        if end <= 0 or end > len(toks):
+            return None
+        tok = toks[end - 1]
+        table = tok.block.tables.get(self) or tok.block.table(self)
+        for hit in table.ends.get(tok.i + 1, ()):
+            s = end - (hit.end - hit.start)
+            if s >= 0 and toks[s].i == hit.start and not _inside_word(toks, s):
+                return self.entries[int(hit.key)]
+        return None
 
 
 def _inside_word(toks: list[_Tok], i: int) -> bool:
@@ -109,62 +122,68 @@ def _inside_word(toks: list[_Tok], i: int) -> bool:
     return i > 0 and not toks[i].wstart and not toks[i].cap and toks[i - 1].text.isalpha()
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Tab-separated rows of a data file, comments and blank lines skipped."""
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        rows.append([c.strip() for c in line.split("\t")])
-    return rows
-
-
-def _words(phrase: str) -> tuple[str, ...]:
-    return tuple(fold(w) for w in _TOKEN.findall(phrase))
-
-
 @functools.lru_cache(maxsize=1)
 def _positions() -> _Lexicon:
     entries = []
-    for row in _rows("positions.tsv"):
+    for row in read_rows("positions.tsv"):
         phrase, role = row[0], row[1] if len(row) > 1 else row[0]
         exact = len(row) > 2 and "exact" in row[2]
-        entries.append(_Entry(_words(phrase), role, "position", exact, phrase))
+        entries.append(_entry(phrase, role, "position", exact))
     return _Lexicon(entries)
 
 
 @functools.lru_cache(maxsize=1)
 def _organisations() -> _Lexicon:
     entries = []
-    for row in _rows("organisations.tsv"):
+    for row in read_rows("organisations.tsv"):
         phrase, value, kind = row[0], row[1], row[2]
-        exact = kind.startswith("abbr")
-        entries.append(_Entry(_words(phrase), value, kind, exact, " ".join(_TOKEN.findall(phrase))))
+        entries.append(_entry(phrase, value, kind, kind.startswith("abbr")))
     return _Lexicon(entries)
 
 
 @functools.lru_cache(maxsize=1)
 def _honorifics() -> _Lexicon:
-    return _Lexicon([_Entry(_words(r[1]), r[1], r[0]) for r in _rows("honorifics.txt")])
+    return _Lexicon([_entry(r[1], r[1], r[0]) for r in read_rows("honorifics.txt")])
 
 
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, _Lexicon]:
     by_kind: dict[str, list[_Entry]] = {}
-    for kind, phrase in _rows("official_cues.tsv"):
-        by_kind.setdefault(kind, []).append(_Entry(_words(phrase), phrase, kind))
+    for kind, phrase in read_rows("official_cues.tsv"):
+        by_kind.setdefault(kind, []).append(_entry(phrase, phrase, kind))
     return {k: _Lexicon(v) for k, v in by_kind.items()}
 
 
 @functools.lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
-    return frozenset(fold(r[0]).split()[0] for r in _rows("surnames.txt"))
-
-
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+    return frozenset(fold(r[0]).split()[0] for r in read_rows("surnames.txt"))
 
 
 # --------------------------------------------------------------------------- tokens
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_token(text: str) -> str:
+    """``fold`` of one token; memoised because an article repeats its syllables many times."""
+    return fold(text)
+
+
+class _Block:
+    """The Doc span of one block of tokens, and the lexicon matches in it (computed on first use).
+
+    Every lexicon's matcher runs at most once per block; all lookups in the block read the table.
+    """
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self.tables: dict[_Lexicon, MatchTable] = {}  # read directly on the hot path
+
+    def table(self, lexicon: _Lexicon) -> MatchTable:
+        """The matches of ``lexicon`` in this block, running its matcher on the first call."""
+        got = self.tables.get(lexicon)
+        if got is None:
+            got = self.tables[lexicon] = lexicon.matchers.table(self.span)
+        return got
 
 
 @dataclass
@@ -176,9 +195,11 @@ class _Tok:
     sentence: int
     wstart: bool = True
     key: str = ""
+    i: int = -1  # the spaCy token index (``token.i``): where the lexicon match tables point
+    block: _Block = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        self.key = fold(self.text)
+        self.key = _fold_token(self.text)
 
     @property
     def cap(self) -> bool:
@@ -202,7 +223,7 @@ def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
     pending: list[_Tok] = []
     for sent in adoc.sentences:
         toks = [
-            _Tok(t.text, t.idx, t.idx + len(t.text), t.tag_ or "", sent.index, bool(t._.wstart))
+            _Tok(t.text, t.idx, t.idx + len(t.text), t.tag_ or "", sent.index, bool(t._.wstart), i=t.i)
             for t in sent.span
             if not t.is_space and t.text.strip()
         ]
@@ -214,6 +235,11 @@ def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
         pending = []
     if pending:
         blocks.append(pending)
+    doc = adoc.doc
+    for toks in blocks:
+        block = _Block(doc[toks[0].i : toks[-1].i + 1])
+        for t in toks:
+            t.block = block
     return blocks
 
 
