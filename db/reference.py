@@ -12,7 +12,7 @@ from typing import Any
 
 from vietnam_provinces import Province, Ward
 
-__all__ = ["province_rows", "commune_rows", "short_name"]
+__all__ = ["province_rows", "commune_rows", "short_name", "coordinates"]
 
 _TYPE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Phường|Xã|Đặc khu)\s+", re.IGNORECASE)
 
@@ -48,3 +48,16 @@ def commune_rows() -> Iterator[dict[str, Any]]:
             "province": names[province_code],
             "codename": w.codename,
         }
+
+
+def coordinates(table: str) -> dict[int, tuple[float, float]]:
+    """Code → (latitude, longitude) of the 2025 provinces or communes, from vietnamadminunits
+    (through the gazetteer, which already reads its data); units it has no point for are left out."""
+    from nlp.gazetteer import provinces_2025, wards_2025
+
+    rows = provinces_2025() if table == "provinces" else wards_2025()
+    return {
+        int(r["code"]): (float(r["latitude"]), float(r["longitude"]))
+        for r in rows
+        if r.get("latitude") is not None and r.get("longitude") is not None
+    }

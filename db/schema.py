@@ -167,7 +167,22 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial]
+def _m2_coordinates_and_attribution(db: sqlite_utils.Database) -> None:
+    """Coordinates on the reference tables (for maps); each dossier/percentage row gets the unit
+    it is about (``unit_n`` → ``units(article_id, n)``), so figures can be summed per commune."""
+    from db.reference import coordinates
+
+    for table in ("provinces", "communes"):
+        db[table].add_column("latitude", float)
+        db[table].add_column("longitude", float)
+        for code, (lat, lon) in coordinates(table).items():
+            db.execute(f"UPDATE {table} SET latitude = ?, longitude = ? WHERE code = ?", [lat, lon, code])
+    for table in ("dossiers", "percentages"):
+        db[table].add_column("unit_n", int)
+    db["units"].create_index(["code"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_coordinates_and_attribution]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
