@@ -16,6 +16,11 @@ capitalised words, nouns, a few qualifiers (``thường trực``, ``phụ trách
 at a verb, a preposition, an honorific, ``nhiệm kỳ``/``khóa`` (dropped, O5), or a separator
 (``,`` ``;`` ``–`` ``-`` ``kiêm``) that is not followed by more of the organisation's name (O2).
 
+Names are matched on syllables, with two allowances for names the surname list cannot vouch for:
+a syllable the tokeniser cut at an apostrophe is joined again (``H'Yăm``, ``Siu H’Ngân``), and
+after a title a run that is a known place plus 2–4 name syllables gives the name even when its
+family name is not listed (``xã Con Cuông | Lô Văn Tuấn``).
+
 underthesea's NER is not used: on these texts it tags a title plus a name as one LOC. Its POS tags
 (carried on the spaCy tokens) only decide whether a lowercase word continues a title.
 
@@ -100,7 +105,7 @@ class _Lexicon:
             return None
         for hit in hits:
             last = i + hit.end - hit.start - 1
-            if last < len(toks) and toks[last].i == hit.end - 1:
+            if last < len(toks) and toks[last].i_last == hit.end - 1:
                 return self.entries[int(hit.key)]
         return None
 
@@ -110,7 +115,7 @@ class _Lexicon:
             return None
         tok = toks[end - 1]
         table = tok.block.tables.get(self) or tok.block.table(self)
-        for hit in table.ends.get(tok.i + 1, ()):
+        for hit in table.ends.get(tok.i_last + 1, ()):
             s = end - (hit.end - hit.start)
             if s >= 0 and toks[s].i == hit.start and not _inside_word(toks, s):
                 return self.entries[int(hit.key)]
@@ -196,25 +201,78 @@ class _Tok:
     wstart: bool = True
     key: str = ""
     i: int = -1  # the spaCy token index (``token.i``): where the lexicon match tables point
+    joined: bool = False  # several Doc tokens joined at an apostrophe (``H'Yăm``): ``i`` is the first
+    i_last: int = -1  # the spaCy index of the last Doc token of this one
     block: _Block = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        self.key = _fold_token(self.text)
+        if self.i_last < 0:
+            self.i_last = self.i
+        self.key = _fold_token(self.text).replace("’", "'")
+
+    @property
+    def letters(self) -> str:
+        """The text without the apostrophe of a joined syllable (``H'Yăm`` → ``HYăm``)."""
+        return self.text.replace("'", "").replace("’", "") if self.joined else self.text
 
     @property
     def cap(self) -> bool:
-        """A capitalised syllable (``Nguyễn``) or an abbreviation (``UBND``)."""
-        return self.text[:1].isupper() and self.text.isalpha()
+        """A capitalised syllable (``Nguyễn``, ``H'Yăm``) or an abbreviation (``UBND``)."""
+        t = self.letters
+        return t[:1].isupper() and t.isalpha()
 
     @property
     def title_case(self) -> bool:
-        """A name syllable: first letter upper, the rest lower (``Hồng``; single ``A`` too)."""
-        t = self.text
-        return t[:1].isupper() and t.isalpha() and (len(t) == 1 or t[1:].islower())
+        """A name syllable: first letter upper, the rest lower (``Hồng``; single ``A`` too).
+
+        A joined syllable capitalises each piece (``H'Yăm``, ``K'Brếu``).
+        """
+        if self.joined:
+            return all(_is_title_piece(p) for p in _APOSTROPHE.split(self.text))
+        return _is_title_piece(self.text)
 
     @property
     def lower(self) -> bool:
-        return self.text[:1].islower() and self.text.isalpha()
+        t = self.letters
+        return t[:1].islower() and t.isalpha()
+
+
+def _is_title_piece(t: str) -> bool:
+    return t[:1].isupper() and t.isalpha() and (len(t) == 1 or t[1:].islower())
+
+
+_APOSTROPHES = ("'", "’")
+_APOSTROPHE = re.compile("['’]")
+
+
+def _join_apostrophes(adoc: ArticleDoc, toks: list[_Tok]) -> list[_Tok]:
+    """Rejoin the syllables the tokeniser cuts at an apostrophe: ``H`` ``'`` ``Yăm`` → ``H'Yăm``.
+
+    Ê Đê, Jrai, Ba Na, M'nông … names write a prefix and a syllable with an apostrophe (straight
+    or typographic) and no space: ``H'Yăm``, ``Siu H’Ngân``, ``K'Brếu``. Only pieces written
+    together join; a quote mark next to a space is punctuation and stays a token.
+    """
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if (
+            k + 2 < len(toks)
+            and t.text.isalpha()
+            and len(t.text) <= 3
+            and toks[k + 1].text in _APOSTROPHES
+            and toks[k + 2].text.isalpha()
+            and t.end == toks[k + 1].start
+            and toks[k + 1].end == toks[k + 2].start
+        ):
+            last = toks[k + 2]
+            out.append(_Tok(adoc.text[t.start : last.end], t.start, last.end, t.tag, t.sentence, t.wstart,
+                            i=t.i, joined=True, i_last=last.i))
+            k += 3
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
@@ -227,7 +285,7 @@ def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
             for t in sent.span
             if not t.is_space and t.text.strip()
         ]
-        pending.extend(toks)
+        pending.extend(_join_apostrophes(adoc, toks))
         if pending and pending[-1].key == "và":
             continue
         if pending:
@@ -237,7 +295,7 @@ def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
         blocks.append(pending)
     doc = adoc.doc
     for toks in blocks:
-        block = _Block(doc[toks[0].i : toks[-1].i + 1])
+        block = _Block(doc[toks[0].i : toks[-1].i_last + 1])
         for t in toks:
             t.block = block
     return blocks
@@ -305,15 +363,27 @@ def _name_ok(words: list[_Tok], *, surname: bool = True) -> bool:
     """2–5 name syllables, the first a family name unless the context vouches for it."""
     if not MIN_NAME <= len(words) <= MAX_NAME or not all(t.title_case for t in words):
         return False
-    if surname and words[0].key not in _surnames():
+    if surname and not _is_surname(words[0]):
         return False
     # An organisation word does not start a name (``Hội Nông``, ``Ban Dân``, ``Sở Nội``).
     first = words[0]
-    if first.key not in _surnames() and _organisations().match([first], 0) is not None:
+    if not _is_surname(first) and _organisations().match([first], 0) is not None:
         return False
     if _positions().match(words, 0) is not None or _honorifics().match(words, 0) is not None:
         return False
     return True
+
+
+def _title_cased(toks: list[_Tok]) -> bool:
+    """A headline in Title Case (``Chủ Tịch Xã … Thăm Hộ Nghèo``): capitals no longer mark names."""
+    words = [t for t in toks if t.letters.isalpha()]
+    return len(words) >= 4 and sum(t.cap for t in words) > 0.7 * len(words)
+
+
+def _is_surname(tok: _Tok) -> bool:
+    """A family name or a name prefix (``Nguyễn``, ``Ksor``, ``H'`` of ``H'Yăm``)."""
+    names = _surnames()
+    return tok.key in names or (tok.joined and tok.key.split("'")[0] + "'" in names)
 
 
 def _kind_class(entry: _Entry | None) -> str:
@@ -357,6 +427,15 @@ def _split_name(toks: list[_Tok], s: int, e: int, prev_kind: str) -> int | None:
         score = score * 10 + {3: 3, 4: 2, 2: 1}.get(n, 0)
         if best is None or score > best[0]:
             best = (score, s + k)
+    if best is None and prev_kind in ("place", "org") and not _title_cased(toks):
+        # A family name the list lacks (``xã Con Cuông | Lô Văn Tuấn``, ``xã Tri Tôn | Néang Sa Vi``):
+        # the run is a known place followed by 2–4 name syllables. The longest place wins.
+        for n in range(MIN_NAME, min(4, len(run) - 1) + 1):
+            k = len(run) - n
+            name, prefix = run[k:], run[:k]
+            if _is_place(prefix) and _name_ok(name, surname=False) and not _is_place(name) \
+                    and (e >= len(toks) or toks[e].wstart):  # ``Tổ Công | tác``: a word goes on
+                return s + k
     return best[1] if best else None
 
 
@@ -630,11 +709,14 @@ def _text(adoc: ArticleDoc, toks: list[_Tok], s: int, e: int) -> str:
 
 
 def _gap_ok(toks: list[_Tok], s: int, e: int) -> bool:
-    """Tokens between a subject and an appointment cue: ``được``, the appointing body, the verb."""
+    """Tokens between a subject and an appointment cue: ``được``, the appointing body, the verb.
+
+    A comma may close the subject's apposition first (``ông X, t1, được bầu làm t2``).
+    """
     if e - s > MAX_CUE_GAP:
         return False
     verbs = _cues().get("appoint_verb")
-    k = s
+    k = s + 1 if s < e and toks[s].text == "," else s
     while k < e:
         v = verbs.match(toks, k) if verbs else None
         if v is not None:
