@@ -77,6 +77,107 @@ CASES = [
         "Một phần phường Mai Động, Vĩnh Tuy thuộc quận Hai Bà Trưng.",
         {("phường", "Mai Động", "Hà Nội"), ("phường", "Vĩnh Tuy", "Hà Nội"), ("quận", "Hai Bà Trưng", "Hà Nội")},
     ),
+    # a plural type phrase whose names come a few words later (U5): `như`, `gồm`, `là`, `:`, `(`
+    (
+        "Cán bộ đã xuống các xã biên giới như Lũng Cú, Sà Phìn và Phố Bảng để khảo sát.",
+        {("xã", "Lũng Cú", "Tuyên Quang"), ("xã", "Sà Phìn", "Tuyên Quang"), ("xã", "Phố Bảng", "Tuyên Quang")},
+    ),
+    (
+        "Hai phường giáp ranh là Lê Thanh Nghị và Việt Hòa vẫn gửi hồ sơ sang.",
+        {("phường", "Lê Thanh Nghị", "Hải Phòng"), ("phường", "Việt Hòa", "Hải Phòng")},
+    ),
+    (
+        "Tỉnh chọn 03 xã (Pà Cò, Hang Kia, Tam Đảo) làm thí điểm.",
+        {("xã", "Pà Cò", "Phú Thọ"), ("xã", "Hang Kia", "Phú Thọ"), ("xã", "Tam Đảo", "Phú Thọ")},
+    ),
+    (
+        "Những xã đặc biệt khó khăn gồm: Mù Cả, Ka Lăng.",
+        {("xã", "Mù Cả", "Lai Châu"), ("xã", "Ka Lăng", "Lai Châu")},
+    ),
+    (
+        "Một số xã có tỷ lệ nộp trực tuyến thấp là Pà Cò và Tam Đảo.",
+        {("xã", "Pà Cò", "Phú Thọ"), ("xã", "Tam Đảo", "Phú Thọ")},
+    ),
+    # coordinated type words: each name takes the type the gazetteer knows it by
+    (
+        "Các xã, phường như Lũng Cú, Lê Thanh Nghị đã nối mạng.",
+        {("xã", "Lũng Cú", "Tuyên Quang"), ("phường", "Lê Thanh Nghị", "Hải Phòng")},
+    ),
+    # a place inside the gap says where they lie; the listed names are still the units
+    (
+        "Các phường nội thành Huế như Thuận Hóa, Phú Xuân đã triển khai.",
+        {("thành phố", "Huế", "Huế"), ("phường", "Thuận Hóa", "Huế"), ("phường", "Phú Xuân", "Huế")},
+    ),
+    (
+        "Các xã thuộc huyện Mường Tè (cũ) như Mù Cả, Ka Lăng đã sáp nhập.",
+        {("huyện", "Mường Tè", "Lai Châu"), ("xã", "Mù Cả", "Lai Châu"), ("xã", "Ka Lăng", "Lai Châu")},
+    ),
+    # no `như`: a few descriptive words, then names the gazetteer knows as that type
+    (
+        "Mưa lớn gây sạt lở tại các xã vùng cao Pà Cò, Hang Kia.",
+        {("xã", "Pà Cò", "Phú Thọ"), ("xã", "Hang Kia", "Phú Thọ")},
+    ),
+    (
+        "Các tỉnh như Hà Nội và Lào Cai đã hoàn thành.",
+        {("thành phố", "Hà Nội", "Hà Nội"), ("tỉnh", "Lào Cai", "Lào Cai")},
+    ),
+    # after `như`/`gồm`, an old name the gazetteer lacks counts with the usual caution
+    (
+        "Phường Hội An được lập từ các phường cũ như Minh An, Cẩm Phô và Sơn Phong.",
+        {
+            ("phường", "Hội An", "Đà Nẵng"),
+            ("phường", "Minh An", "Đà Nẵng"),
+            ("phường", "Cẩm Phô", "Đà Nẵng"),
+            ("phường", "Sơn Phong", "Đà Nẵng"),
+        },
+    ),
+    # the list word is not the first syllable of a name (`như Xuân` is also a district)
+    ("Nhiều xã như Xuân Hòa vẫn chưa có mạng.", {("xã", "Xuân Hòa", None)}),
+    # … but not when the words in between place them, or the capitalised words are no names
+    ("Các xã trên địa bàn Hà Tĩnh đạt chuẩn.", {("tỉnh", "Hà Tĩnh", "Hà Tĩnh")}),
+    ("Các xã vùng cao Hà Giang trước đây rất nghèo.", {("tỉnh", "Hà Giang", "Tuyên Quang")}),
+    ("Các phường được Chủ tịch UBND tỉnh khen thưởng.", set()),
+    ("Các xã có đồng bào như Mông, Dao, Tày sinh sống.", set()),
+    ("Những xã có đồng bào như Sán Dìu, Khơ Mú sinh sống đông.", set()),
+    ("Các xã, phường cần tập trung: Ban Chỉ đạo tỉnh yêu cầu rõ.", set()),
+    ("Những xã khó khăn nhất, như Phó Chủ tịch Nguyễn Văn An nói, cần thêm cán bộ.", set()),
+    # an enumeration goes on over names only: a clause head after a comma ends it
+    (
+        "Về thành phố Đà Nẵng mới, Trung tâm Phục vụ hành chính công phường Hải Châu vẫn đông.",
+        {("thành phố", "Đà Nẵng", "Đà Nẵng"), ("phường", "Hải Châu", "Đà Nẵng")},
+    ),
+    (
+        "Ở xã Tam Đảo, Trung tâm đã trả 300 kết quả; tại phường Hải Châu, Công an phường cấp căn cước.",
+        {("xã", "Tam Đảo", "Phú Thọ"), ("phường", "Hải Châu", "Đà Nẵng")},
+    ),
+    (
+        "Đại biểu phường Hải Châu, Thanh Khê, Bệnh viện Đà Nẵng cùng dự.",
+        {("phường", "Hải Châu", "Đà Nẵng"), ("phường", "Thanh Khê", "Đà Nẵng")},
+    ),
+    (
+        "Tại xã Pà Cò, xã vùng cao của tỉnh, Ủy ban nhân dân đã tiếp dân.",
+        {("xã", "Pà Cò", "Phú Thọ")},
+    ),
+    # … while a name the gazetteer knows, in Title Case, still continues it
+    (
+        "Các phường Hội An, Hội An Đông và Điện Bàn được thành lập.",
+        {("phường", "Hội An", "Đà Nẵng"), ("phường", "Hội An Đông", "Đà Nẵng"), ("phường", "Điện Bàn", "Đà Nẵng")},
+    ),
+    # one type word over a list with its parent after it; ALL-CAPS headings
+    (
+        "Trước năm 2025, xã Lũng Cú, Sà Phìn và Phố Bảng thuộc huyện Đồng Văn (cũ).",
+        {
+            ("xã", "Lũng Cú", "Tuyên Quang"),
+            ("xã", "Sà Phìn", "Tuyên Quang"),
+            ("xã", "Phố Bảng", "Tuyên Quang"),
+            ("huyện", "Đồng Văn", "Tuyên Quang"),
+        },
+    ),
+    ("PHƯỜNG HẢI CHÂU KHAI MẠC ĐẠI HỘI", {("phường", "Hải Châu", "Đà Nẵng")}),
+    (
+        "XÃ LŨNG CÚ, SÀ PHÌN VÀ PHỐ BẢNG RA QUÂN",
+        {("xã", "Lũng Cú", "Tuyên Quang"), ("xã", "Sà Phìn", "Tuyên Quang"), ("xã", "Phố Bảng", "Tuyên Quang")},
+    ),
     # bare province names
     ("Sáng nay, tại Hà Tĩnh, hội nghị khai mạc.", {("tỉnh", "Hà Tĩnh", "Hà Tĩnh")}),
     ("Đoàn công tác từ Huế ra Quảng Trị.", {("thành phố", "Huế", "Huế"), ("tỉnh", "Quảng Trị", "Quảng Trị")}),

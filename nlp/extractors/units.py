@@ -73,6 +73,10 @@ class _Resources:
     markers: dict[str, str]
     max_marker: int
     province_keys: frozenset[str]
+    plural: frozenset[str]  # `các`, `những`, `hai`, `một số`: a plural type phrase
+    list_intro: frozenset[str]  # `như`, `gồm`, `là`, `:`, `(`: its names follow
+    gap_stop: frozenset[str]  # `của`, `thuộc`, `trên`: the names after it are not its units
+    enum_stop: frozenset[str]  # `Trung tâm`, `Công an`: a clause head, not another unit name
 
 
 def _pattern(text: str) -> Doc:
@@ -122,6 +126,10 @@ def _resources() -> _Resources:
         markers=markers,
         max_marker=max((len(k.split()) for k in markers), default=1),
         province_keys=frozenset(gaz.province_names()),
+        plural=frozenset(name_key(x) for x in _lines("unit_plural_words.txt")),
+        list_intro=frozenset(name_key(x) for x in _lines("unit_list_intro.txt")),
+        gap_stop=frozenset(name_key(x) for x in _lines("unit_list_gap_stop.txt")),
+        enum_stop=frozenset(name_key(x) for x in _lines("unit_enum_stop.txt")),
     )
 
 
@@ -220,6 +228,10 @@ class _Reader:
             if (key in self.res.province_keys) if province_only else (key in self.keys):
                 toks = self.doc[i : i + k]
                 if any(_is_cap(t) for t in toks) and (_is_cap(toks[0]) or k > 1):
+                    # `các xã như Xuân Hòa` is not the district Như Xuân: a lowercase list word
+                    # opens the list, it does not start the name (`xã phong Hải` still does).
+                    if not _is_cap(toks[0]) and name_key(toks[0].text) in self.res.list_intro:
+                        continue
                     return k
         return 0
 
@@ -317,6 +329,56 @@ class _Reader:
                 return period, end
         return None, j
 
+    # -- enumerations
+    def title_case(self, i: int, j: int) -> bool:
+        """Every word of tokens i..j-1 starts with a capital, as a proper name is written."""
+        return all(_is_cap(t) for t in self.doc[i:j] if _is_word(t))
+
+    def phrase_at(self, i: int, vocab: frozenset[str], longest: int = 3) -> int:
+        """Tokens of the longest phrase of ``vocab`` starting at token i, on one line (0: none)."""
+        doc = self.doc
+        for size in range(min(longest, len(doc) - i), 0, -1):
+            if _same_line(doc, i, i + size) and name_key(self.span_text(i, i + size)) in vocab:
+                return size
+        return 0
+
+    def ends_enumeration(self, k: int) -> bool:
+        """Token k opens a clause head (`Trung tâm Phục vụ …`, `Công an xã`), not another name.
+
+        A name the gazetteer knows, written in Title Case and not run on into more capitalised
+        words, is still a name (`Trung Tâm`, `Hội An`, `Đoàn Kết`).
+        """
+        if not self.phrase_at(k, self.res.enum_stop):
+            return False
+        g = self.gazetteer_match(k)
+        if not g or not self.title_case(k, k + g):
+            return True
+        nxt = k + g
+        return nxt < len(self.doc) and _is_cap(self.doc[nxt]) and self.doc[nxt - 1].whitespace_ == " "
+
+    def type_at(self, k: int) -> tuple[str, int] | None:
+        """The unit type word starting at token k and where it ends (`phường`, `đặc khu`)."""
+        doc = self.doc
+        if k >= len(doc):
+            return None
+        best: tuple[str, int] | None = None
+        for span in self.res.matcher(doc[k : min(k + 4, len(doc))], as_spans=True):
+            label = doc.vocab.strings[span.label]
+            # Spans over a slice keep the document's token offsets.
+            if span.start == k and label in self.res.type_of and (best is None or span.end > best[1]):
+                best = (self.res.type_of[label][0], span.end)
+        return best
+
+    def plural_before(self, s: int) -> bool:
+        """The type word at token s is plural: `các xã`, `những phường`, `03 xã`, `một số xã`."""
+        doc = self.doc
+        if s == 0 or doc[s - 1].is_space or not _same_line(doc, s - 1, s + 1):
+            return False
+        prev = doc[s - 1].text
+        if prev.isdigit():
+            return True
+        return any(s - size >= 0 and name_key(self.span_text(s - size, s)) in self.res.plural for size in (1, 2))
+
 
 def _prev_word(doc: Doc, i: int) -> Token | None:
     return doc[i - 1] if i > 0 and not doc[i - 1].is_space else None
@@ -387,10 +449,14 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
     out: list[_Mention] = []
     province_only = utype == "tỉnh"
     while True:
-        size = reader.read_name(j, utype, strict=bool(out))
-        if not size:
+        # An enumeration goes on over names only: `thành phố Hải Phòng mới, Trung tâm Phục vụ …`
+        # and `xã Lao Bảo, xã có …, Công an xã` stop at the clause head.
+        if out and reader.ends_enumeration(j):
             break
-        name_text = reader.span_text(j, j + size)
+        size = reader.read_name(j, utype, strict=bool(out))
+        if not size or (out and not reader.title_case(j, j + size)):
+            break
+        name_text = _canonical(reader, reader.span_text(j, j + size), utype)
         start, end = doc[j].idx, doc[j + size - 1].idx + len(doc[j + size - 1].text)
         alias = res.alias_unit.get(name_key(name_text))
         if alias and alias[1] not in ("", "-") and alias[0] == utype:
@@ -405,7 +471,7 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         out.append(m)
         # Enumeration: `phường Tân Mai, Giáp Bát và Mai Động`; `Tỉnh ủy Lào Cai – Yên Bái`.
         k = after
-        if k < len(doc) and doc[k].text in _ENUM_SEPARATORS:
+        if k < len(doc) and doc[k].text.lower() in _ENUM_SEPARATORS:
             k += 1
         elif province_only and k < len(doc) and doc[k].text in _DASHES:
             k += 1
@@ -424,7 +490,142 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         if res.matcher(doc[k : k + 1]) or res.matcher(doc[k : min(k + 3, len(doc))]):
             break
         j = k
+    if not out and label in res.type_of and reader.plural_before(s):
+        return _deferred_list(reader, e, utype, group)
     return out
+
+
+def _canonical(reader: _Reader, name_text: str, utype: str) -> str:
+    """An ALL-CAPS heading name (`PHƯỜNG HẢI CHÂU`) in the gazetteer's spelling (`Hải Châu`)."""
+    words = [w for w in name_text.split() if w.isalpha()]
+    if not words or not all(w.isupper() for w in words) or all(len(w) == 1 for w in words):
+        return name_text
+    cands = reader.gaz.lookup(name_text, utype) or reader.gaz.lookup(name_text)
+    return cands[0].name if cands and name_key(cands[0].name) == name_key(name_text) else name_text
+
+
+_MAX_LIST_GAP = 8  # words between a plural type phrase and `như`/`gồm`/`:` before its names
+_MAX_BARE_GAP = 3  # words between a plural type phrase and names that follow with no `như`
+
+
+def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Mention]:
+    """Names set apart from their plural type word (NOTES U5).
+
+    `các phường lân cận như A, B, C`, `những xã biên giới gồm A và B`, `03 xã (A, B, C)`,
+    `các xã, phường như A, B`, `các xã vùng cao A, B`. The words in between are lowercase and
+    not a preposition (`các xã thuộc tỉnh Y` names where the communes lie, not communes). With
+    `như`/`gồm`/`:`/`(` an unknown name counts with the usual caution; with nothing between but
+    a few descriptive words, only names the gazetteer knows as that type count.
+    """
+    doc, res, gaz = reader.doc, reader.res, reader.gaz
+    n = len(doc)
+    types = [utype]
+    k = e
+    # `các xã, phường, đặc khu như …`: coordinated type words share the list.
+    while k + 1 < n and doc[k].text in {",", "và", "/", "hoặc"}:
+        nxt = reader.type_at(k + 1)
+        if nxt is None:
+            break
+        types.append(nxt[0])
+        k = nxt[1]
+    gap = 0
+    intro = False
+    located = False  # the gap says where the units lie (`thuộc`, `của`, `nội thành Huế`)
+    gap_words: list[str] = []
+    while k < n and gap <= _MAX_LIST_GAP:
+        tok = doc[k]
+        if tok.is_space or "\n" in tok.whitespace_:
+            return []
+        size = reader.phrase_at(k, res.list_intro, longest=2)
+        if size and k + size < n and (_is_cap(doc[k + size]) or doc[k + size].text.isdigit()):
+            intro = True
+            k += size
+            break
+        if tok.text == "," and k + 1 < n and reader.phrase_at(k + 1, res.list_intro, longest=2):
+            k += 1
+            continue
+        # A place inside the gap (`các phường nội thành Huế như …`, `các xã thuộc huyện X gồm …`)
+        # is skipped here; it is read as its own mention, and only `như`/`gồm` can follow it.
+        place = reader.gazetteer_match(k, province_only=True) if _is_cap(tok) else 0
+        typed = reader.type_at(k)
+        if typed and not (_is_cap(tok) and reader.inside_name(k)):
+            place = typed[1] - k + reader.read_name(typed[1], typed[0])
+            if place == typed[1] - k:
+                return []
+        if place:
+            located = True
+            gap += 1
+            k = reader.marker_after(k + place)[1]  # `huyện X (cũ) như …`
+            continue
+        if _is_word(tok) and _is_cap(tok):
+            break
+        if not _is_word(tok):
+            return []
+        located = located or name_key(tok.text) in res.gap_stop
+        gap_words.append(name_key(tok.text))
+        gap += 1
+        k += 1
+    if not intro and (located or not 1 <= gap <= _MAX_BARE_GAP):
+        return []
+    # `các phường cũ như A, B`: the list is of former units, which the gazetteer may lack.
+    said = f" {' '.join(gap_words)} "
+    former = any(f" {m} " in said for m, period in res.markers.items() if period == "old")
+    out: list[_Mention] = []
+    known = False
+    j = k
+    while j < n:
+        if reader.ends_enumeration(j):
+            break
+        size = reader.read_name(j, utype, strict=True)
+        if not size or not reader.title_case(j, j + size):
+            break
+        name_text = reader.span_text(j, j + size)
+        if utype != "tỉnh" and reader.gazetteer_match(j, province_only=True) == size:
+            break  # `các xã miền núi Hà Giang`: where they lie, not one of them
+        item_type = _list_item_type(gaz, name_text, types, known_only=not intro)
+        if item_type is None:
+            break
+        known = known or bool(gaz.lookup(name_text)) or gaz.province(name_text) is not None
+        name_text = _canonical(reader, name_text, item_type)
+        m = _Mention(item_type, name_text, doc[j].idx, doc[j + size - 1].idx + len(doc[j + size - 1].text), j, j + size)
+        m.group = group
+        m.period, after = reader.marker_after(j + size)
+        out.append(m)
+        k = after
+        if k < n and doc[k].text.lower() in _ENUM_SEPARATORS:
+            k += 1
+        else:
+            break
+        if k >= n or doc[k].is_space or not _is_cap(doc[k]) or reader.type_at(k):
+            break
+        if res.matcher(doc[k : min(k + 3, n)]):
+            break
+        j = k
+    # Unknown names count only beside a known one or when the text calls them former units:
+    # `các xã có đồng bào như Sán Dìu, Khơ Mú` lists peoples, not communes.
+    return out if known or former else []
+
+
+def _list_item_type(gaz: Gazetteer, name: str, types: list[str], known_only: bool) -> str | None:
+    """The type of one listed name: the gazetteer's when it knows the name as one of ``types``."""
+    for t in types:
+        if t == "tỉnh":
+            cand = gaz.province(name)
+            if cand is not None:
+                # `các tỉnh như Hà Nội`: a centrally-run city is typed as one, as when bare.
+                return "thành phố" if gaz.is_central_city(cand.name) and not cand.is_old else t
+        elif gaz.lookup(name, t):
+            return t
+    if known_only:
+        return None
+    found = gaz.lookup(name)
+    if found:
+        # A former township or commune written with the wrong commune-level word keeps its type.
+        commune_level = {"xã", "phường", "thị trấn"}
+        if types[0] in commune_level and any(c.level == "commune" and c.type in commune_level for c in found):
+            return types[0]
+        return None
+    return None if len(types) > 1 else types[0]  # an unknown (old) name, after `như`/`gồm`/`:`
 
 
 def _bare_provinces(reader: _Reader, taken: list[tuple[int, int]]) -> list[_Mention]:
