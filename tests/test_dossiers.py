@@ -75,6 +75,30 @@ CASES = [
     ("Trong đó kỳ trước chuyển qua 45 hồ sơ.", [(45, "other", None, None)]),
     # D5: public service level 3/4 means online
     ("Xã tiếp nhận và trả kết quả 50/50 HS dịch vụ công mức độ 4 (hồ sơ).", [(50, "resolved", "online", 50)]),
+    # intake verbs beyond tiếp nhận/nhận/nộp: thụ lý, nhận mới
+    ("Từ đầu năm, Ủy ban đã thụ lý 2.315 hồ sơ đất đai của người dân.", [(2315, "received", None, None)]),
+    ("Thụ lý gần 3 nghìn hồ sơ sau một quý vận hành", [(3000, "received", None, None)]),
+    ("Trong tháng, bộ phận một cửa nhận mới 412 hồ sơ.", [(412, "received", None, None)]),
+    # (tổng) số hồ sơ … là/đạt N: the number far from its noun, the noun phrase's verb gives the kind
+    (
+        "Tổng số hồ sơ mà bộ phận một cửa phường nhận trong quý III năm 2025 là 1.907, gồm 1.850 hồ sơ mới.",
+        [(1907, "received", None, None), (1850, "received", None, None)],
+    ),
+    ("Số lượng hồ sơ được giải quyết trong 9 tháng qua đạt hơn 2.400.", [(2400, "resolved", None, None)]),
+    ("Số hồ sơ mà xã đã số hóa từ ngày 1/7 đến cuối tháng 10 là 1.640.", [(1640, "other", None, None)]),
+    ("Số thủ tục được tiếp nhận hồ sơ trực tuyến là 120.", []),
+    # trong hạn after a pending verb: still open within the deadline (pending), not on time
+    ("Hồ sơ đang xử lý, trong hạn: 17 hồ sơ.", [(17, "pending", None, None)]),
+    ("Còn 58 hồ sơ đang xử lý trong hạn.", [(58, "pending", None, None)]),
+    ("Đang giải quyết 23 hồ sơ trong hạn, không có hồ sơ quá hạn.", [(23, "pending", None, None)]),
+    ("Hồ sơ chưa xử lý xong, còn trong hạn: 9 hồ sơ.", [(9, "pending", None, None)]),
+    ("Xã giải quyết trong hạn 300 hồ sơ.", [(300, "on_time", None, None)]),
+    ("Đang giải quyết 30 hồ sơ, trong đó 2 hồ sơ quá hạn.", [(30, "pending", None, None), (2, "overdue", None, None)]),
+    # coordinated kind words share their last word (trễ và quá hạn = trễ hạn và quá hạn)
+    ("Năm nay có 9 hồ sơ chậm và quá hạn, đã xin lỗi người dân.", [(9, "overdue", None, None)]),
+    ("Có 14 hồ sơ trễ hoặc quá hạn.", [(14, "overdue", None, None)]),
+    ("Xã trả kết quả 870 hồ sơ sớm và đúng hạn.", [(870, "on_time", None, None)]),
+    ("Trễ, quá hạn 5 hồ sơ thuộc lĩnh vực xây dựng.", [(5, "overdue", None, None)]),
     # not dossiers (D6, D7, D15)
     ("Xã công bố 44 TTHC và 120 thủ tục, tiếp đón 300 lượt công dân, phát 90 phiếu khảo sát.", []),
     ("Không có hồ sơ trễ hạn trong tháng 9.", []),

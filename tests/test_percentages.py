@@ -60,6 +60,44 @@ CASES = [
     ("Tỷ lệ cử tri đi bầu đạt 99,8%; tỷ lệ tín nhiệm 100%.", [(99.8, "exact", "other"), (100, "exact", "other")]),
     # a share of late dossiers is other (P12)
     ("Số hồ sơ quá hạn là 8, chiếm dưới 0,3%.", [(0.3, "under", "other")]),
+    # the rate the clause names outranks cue words elsewhere in it
+    ("Người dân chưa hài lòng vì tỷ lệ hồ sơ trực tuyến chỉ 45%.", [(45, "exact", "online_share")]),
+    (
+        "Điều lãnh đạo xã còn trăn trở là tỷ lệ hồ sơ nộp qua mạng mới chỉ đạt 38%.",
+        [(38, "exact", "online_share")],
+    ),
+    ("Xã đặt mục tiêu không còn hồ sơ trễ hạn và nâng tỷ lệ số hóa lên trên 95%.", [(95, "over", "digitized")]),
+    # a survey's channel after the figure is not what it measures
+    (
+        "Mức độ hài lòng của tổ chức, cá nhân đạt 97% qua phiếu đánh giá điện tử trực tuyến.",
+        [(97, "exact", "satisfaction")],
+    ),
+    ("Chỉ số hài lòng của người dân đạt 95,2% theo kết quả khảo sát trực tuyến.", [(95.2, "exact", "satisfaction")]),
+    # the figure's own phrase decides over a clause joined by và
+    (
+        "Phường phấn đấu có trên 90% hồ sơ được nộp trực tuyến và không còn hồ sơ trễ hạn.",
+        [(90, "over", "online_share")],
+    ),
+    # a parallel list shares the subject of the list
+    (
+        "Đứng đầu về tỷ lệ hồ sơ nộp trực tuyến là Bắc Ninh (88,4%), Hải Phòng (85,9%) và Quảng Ninh (83%).",
+        [(88.4, "exact", "online_share"), (85.9, "exact", "online_share"), (83, "exact", "online_share")],
+    ),
+    (
+        "Về tỷ lệ giải quyết đúng hạn, xã Ea Kar đạt 99,1%, xã Ea Păl 98,7%.",
+        [(99.1, "exact", "on_time"), (98.7, "exact", "on_time")],
+    ),
+    # trong đó N% splits the total before it: a share of staff
+    ("Xã hiện có 28 công chức, trong đó khoảng 40% đã qua đào tạo thạc sĩ.", [(40, "about", "staff")]),
+    ("Đơn vị có 64 cán bộ, viên chức; trong số đó hơn 70% dưới 40 tuổi.", [(70, "over", "staff")]),
+    ("Trung tâm tiếp nhận 1.000 hồ sơ, trong đó 65% hồ sơ nộp trực tuyến.", [(65, "exact", "online_share")]),
+    # a target's figure followed by its noun phrase (P9); `100 %` with a space
+    ("Tỉnh đặt mục tiêu 90 % hồ sơ được số hóa ngay khi tiếp nhận.", [(90, "exact", "digitized")]),
+    (
+        "Năm 2026, thành phố đặt mục tiêu 75% hồ sơ được giải quyết trực tuyến toàn trình.",
+        [(75, "exact", "online_share")],
+    ),
+    ("Mục tiêu là 100% cán bộ, công chức sử dụng chữ ký số.", [(100, "exact", "staff")]),
     # scores without % are not percentages
     ("Xã đạt 88,5/100 điểm.", []),
 ]

@@ -3,8 +3,10 @@
 A number counts dossiers when the counted noun follows it (``171 hồ sơ``, ``38 nghìn hồ sơ``,
 ``278/278 HS``) or, in report lists, when the noun came first (``hồ sơ tiếp nhận: 4.905``,
 ``Số hồ sơ trễ hạn là 21``) or was left out inside a breakdown of a dossier count
-(``… 52 (chưa đến hạn: 50; quá hạn: 2)``). Any other word after the number (``thủ tục``,
-``TTHC``, ``lượt``, ``phiếu``) makes it a count of something else.
+(``… 52 (chưa đến hạn: 50; quá hạn: 2)``), or is the value of a ``(tổng) số hồ sơ …`` phrase
+after ``là``/``đạt`` however far back it starts (``tổng số hồ sơ mà Trung tâm tiếp nhận trong
+6 tháng là 3.388``). Any other word after the number (``thủ tục``, ``TTHC``, ``lượt``, ``phiếu``)
+or a ``số X`` of something else before it makes it a count of something else.
 
 What happened to the dossiers is read from the kind verbs next to the count, inside its clause:
 - the verbs after the noun (``37 hồ sơ trễ hạn``, ``6.488 hồ sơ được giải quyết đúng hạn``) win
@@ -14,6 +16,9 @@ What happened to the dossiers is read from the kind verbs next to the count, ins
   with intake counts intake (D2); otherwise the last verb;
 - else the verbs after the noun (``42.420 hồ sơ được tiếp nhận và giải quyết`` → received);
 - else the count splits the one before it (``trong đó …``) and takes its kind (D9).
+``trong hạn`` after a pending verb (``đang giải quyết, trong hạn``) keeps the count pending: the
+dossiers are still open within their time. Coordinated kind words share their last word
+(``trễ và quá hạn``, ``sớm, đúng hẹn``).
 Clauses end at ``;`` ``.`` parentheses, ``trong đó``, and at ``,``/``và`` unless these join two kind
 verbs of one chain. The channel is the channel phrase nearest the number in the same windows.
 """
@@ -50,6 +55,7 @@ _STATUS = frozenset({"on_time", "overdue", "pending", "other"})
 _HARD_STOPS = frozenset({";", ".", "(", ")", "!", "?", '"', "“", "”", "[", "]", "…"})
 _SOFT_STOPS = frozenset({",", "và", "hoặc"})
 _WINDOW = 15
+_FAR_WINDOW = 30
 _MAX_COUNT = 10**9
 # Words that open a breakdown of the previous sentence's count ("Trong đó, 30 hồ sơ …").
 _BREAKDOWN_OPENERS = (("trong", "đó"), ("trong", "số", "đó"), ("trong", "số", "này"))
@@ -66,6 +72,10 @@ class _Context:
     rates: frozenset[tuple[str, ...]]
     followers: frozenset[str]
     glue: frozenset[str]
+    copulas: frozenset[tuple[str, ...]]
+    approx: frozenset[tuple[str, ...]]
+    pairs: frozenset[tuple[str, str]]
+    so_words: frozenset[tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,6 +99,14 @@ def _context() -> _Context:
         rates=frozenset(roles.get("rate", set())),
         followers=frozenset(t[0] for t in roles.get("follower", set()) if len(t) == 1),
         glue=frozenset(t[0] for t in roles.get("glue", set()) if len(t) == 1),
+        copulas=frozenset(roles.get("copula", set())),
+        so_words=frozenset(roles.get("so_word", set())),
+        approx=frozenset(roles.get("approx", set())),
+        # Two-word kind phrases ``trễ hạn``, ``sớm hẹn``: their first word can stand alone in a
+        # coordination that shares the second (``trễ và quá hạn``, ``sớm, đúng hẹn``).
+        pairs=frozenset(
+            (toks[0], toks[1]) for toks, kind, _x in load_lexicon(KINDS_LEX) if len(toks) == 2 and kind != "none"
+        ),
     )
 
 
@@ -116,6 +134,7 @@ class _Count:
     total: int | None
     direct: bool  # the noun follows the number
     noun_end: int  # token position after the noun (or after the number when unitless)
+    phrase_lo: int | None = None  # start of a noun phrase far before the number (``số hồ sơ … là N``)
 
 
 def _is_number_tok(text: str) -> bool:
@@ -152,6 +171,11 @@ class _SentenceReader:
         """Does a phrase of ``phrases`` end right before position ``k``?"""
         return any(len(p) <= k and tuple(self.lows[k - len(p) : k]) == p for p in phrases)
 
+    def _phrase_ending(self, phrases: frozenset[tuple[str, ...]], k: int) -> tuple[str, ...] | None:
+        """The longest phrase of ``phrases`` that ends right before position ``k``."""
+        found = [p for p in phrases if len(p) <= k and tuple(self.lows[k - len(p) : k]) == p]
+        return max(found, key=len) if found else None
+
     def _kind_left(self, j: int) -> bool:
         """A kind verb ends at position ``j`` (exclusive), skipping glue words."""
         k = j
@@ -173,7 +197,17 @@ class _SentenceReader:
         m = self.view.covering(KINDS_LEX, j)
         if m is not None and m.start < j < m.end:
             return True
-        return self._kind_left(j) and self._kind_right(j + 1)
+        return (self._kind_left(j) or self._coordinated(j)) and self._kind_right(j + 1)
+
+    def _coordinated(self, j: int) -> bool:
+        """Does a bare first word of a kind phrase stand before the separator at ``j``, sharing the
+        last word of the kind phrase after it (``trễ và quá hạn``, ``sớm, đúng hẹn``)?"""
+        if j == 0 or self.lows[j] not in _SOFT_STOPS:
+            return False
+        m = self.view.starting(KINDS_LEX, j + 1)
+        if m is None or m.label == "none":
+            return False
+        return (self.lows[j - 1], self.lows[m.end - 1]) in self.ctx.pairs
 
     # ---- windows ---------------------------------------------------------------------------
     def pre_window(self, ks: int) -> int:
@@ -373,9 +407,14 @@ class _SentenceReader:
         window = self.lows[lo:ks]
         if any(tuple(window[i : i + len(r)]) == r for r in self.ctx.rates for i in range(len(window))):
             return None
-        has_noun = any(self._noun_at(i) is not None for i in range(lo, ks))
-        if has_noun:
+        nouns = [i for i in range(lo, ks) if self._noun_at(i) is not None]
+        if nouns and any(self._counts_other(x, ks) for x in range(lo, nouns[-1])):
+            return None  # số thủ tục có hồ sơ trực tuyến là 120: the count is of procedures
+        if nouns:
             return _Count(ks, ke, value, total, False, ke)
+        far = self._far_noun(ks)
+        if far is not None:
+            return _Count(ks, ke, value, total, False, ke, phrase_lo=far)
         in_breakdown = last_dossier_end >= 0 and last_other_count < last_dossier_end
         has_kind = any(m.label != "none" for m in self.view.in_range(KINDS_LEX, lo, ks)) or any(
             m.label != "none" for m in self.view.in_range(CHANNELS_LEX, lo, ks)
@@ -384,15 +423,63 @@ class _SentenceReader:
             return _Count(ks, ke, value, total, False, ke)
         return None
 
+    def _far_noun(self, ks: int) -> int | None:
+        """Start of ``(tổng) số hồ sơ …`` when the number is its predicate after a copula
+        (``tổng số hồ sơ mà Trung tâm tiếp nhận trong 6 tháng là 3.388``), else ``None``.
+
+        The noun phrase may hold its own verbs, times and numbers; it must be in the same clause
+        (no ``;`` ``.`` ``:``), name no rate, and no other counted ``số X`` may come between."""
+        j = ks
+        for _ in range(3):  # là hơn 3.000, đạt gần 3.000
+            got = self._phrase_ending(self.ctx.approx, j)
+            if got is None:
+                break
+            j -= len(got)
+        cop = self._phrase_ending(self.ctx.copulas, j)
+        if cop is None:
+            return None
+        j -= len(cop)
+        for x in range(j - 1, max(0, j - _FAR_WINDOW) - 1, -1):
+            low = self.lows[x]
+            if low in _HARD_STOPS or low == ":":
+                return None
+            if self._counts_other(x, j):
+                return None  # số thủ tục … là 120: another thing is counted
+            if self._noun_at(x) is None:
+                continue
+            head = x - 1 if x > 0 and self.lows[x - 1] == "số" else None
+            if head is None and x > 1 and tuple(self.lows[x - 2 : x]) == ("số", "lượng"):
+                head = x - 2
+            if head is None:
+                continue
+            window = self.lows[x:j]
+            if any(tuple(window[i : i + len(r)]) == r for r in self.ctx.rates for i in range(len(window))):
+                return None
+            return head
+        return None
+
+    def _counts_other(self, x: int, j: int) -> bool:
+        """Is ``số`` at ``x`` the head of a count of something else (``số thủ tục``, ``số lượt``)?
+        ``số`` must not be part of a word such as ``số hóa``, ``ký số`` (``so_word`` rows)."""
+        if self.lows[x] != "số" or x + 1 >= j or self.lows[x + 1] == "lượng":
+            return False
+        for w in self.ctx.so_words:  # số hóa, ký số, chuyển đổi số: not a count
+            for i in range(len(w)):
+                if w[i] == "số" and tuple(self.lows[x - i : x - i + len(w)]) == w:
+                    return False
+        return self.toks[x + 1].is_word and self._noun_at(x + 1) is None
+
     def _fact(self, c: _Count) -> Fact:
-        lo = self.pre_window(c.start)
+        lo = self.pre_window(c.start) if c.phrase_lo is None else c.phrase_lo
         hi = self.post_window(c.noun_end) if c.direct else self.post_window(c.end)
         pre = self._kinds_in(lo, c.start, nearest_last=True)
         post = self._kinds_in(c.noun_end if c.direct else c.end, hi, nearest_last=False)
         post_status = [k for k in post if k in _STATUS]
         source = "verb"
         if post_status:
-            kind = post_status[-1]
+            kind = _last_status(post_status)
+            if kind == "on_time" and pre and pre[-1] == "pending":
+                kind = "pending"  # đang giải quyết 46 hồ sơ trong hạn: still open, within its time
         elif pre:
             kind = _decide(pre, c.total is not None)
         elif post:
@@ -420,12 +507,23 @@ class _SentenceReader:
         return any(tuple(self.lows[: len(o)]) == o for o in _BREAKDOWN_OPENERS)
 
 
+def _last_status(statuses: list[str]) -> str:
+    """The last status of a chain, except that ``trong hạn``/``đúng hạn`` after a pending verb
+    (``đang giải quyết, trong hạn``) says the open dossiers are still within their time: pending.
+    Finished work within the deadline (``giải quyết trong hạn``, D3) stays on time."""
+    out = statuses[0]
+    for k in statuses[1:]:
+        if not (k == "on_time" and out == "pending"):
+            out = k
+    return out
+
+
 def _decide(chain: list[str], is_ratio: bool) -> str:
     """The kind of a chain of verbs (D1, D2): a status wins; a ratio takes the completion verb;
     a chain that starts with intake counts intake; else the last verb."""
     statuses = [k for k in chain if k in _STATUS]
     if statuses:
-        return statuses[-1]
+        return _last_status(statuses)
     if is_ratio:
         return chain[-1]
     if chain[0] == "received":

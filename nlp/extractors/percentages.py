@@ -16,6 +16,11 @@ side of the number:
   there the nearest cue decides. A completion rate of a count (``1.105 HS trực tuyến (100%)``)
   is not an online share (P5); ``chiếm`` marks a real share (``trực tuyến 2.881 HS (chiếm 78,9%)``).
 A change over time (``tăng 12% so với tháng trước``) and a share of late dossiers are ``other``.
+The rate a clause names (``tỷ lệ X``) outranks cue words elsewhere in it; a preposition after the
+figure (``96,7% qua khảo sát trực tuyến``) starts an adjunct, not the subject; after a target
+(``đặt mục tiêu 80% hồ sơ …``) a noun phrase is still the subject; ``trong đó N%`` after a total
+of staff is a share of staff; percentages earlier in a parallel list (``A (86,1%), B (84,5%)``)
+are not counts, so the list's subject carries over.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ _STRONG_STOPS = frozenset({";", ".", "!", "?", "…"})
 _RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
 _HEAD_SKIP = frozenset({"tổng", "số", "các", "những", "toàn", "bộ", "lượng"})
 _BACK_LIMIT = 35
+# Lexicon labels that head a noun phrase after a figure (``80% hồ sơ``, ``100% cán bộ``).
+_HEAD_LABELS = frozenset({"dossier", "staff", "people", "service", "online_service"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class _Roles:
     shares: frozenset[tuple[str, ...]]
     after_stops: frozenset[tuple[str, ...]]
     targets: frozenset[tuple[str, ...]]
+    splits: tuple[tuple[str, ...], ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +84,7 @@ def _roles() -> _Roles:
         shares=frozenset(roles.get("share", set())),
         after_stops=frozenset(roles.get("after_stop", set())),
         targets=frozenset(roles.get("target", set())),
+        splits=tuple(sorted(roles.get("split", set()), key=len, reverse=True)),
     )
 
 
@@ -215,6 +224,38 @@ class _SentencePercents:
         c = self.view.covering(IND_LEX, j)
         return c is not None and c.start < j < c.end - 1
 
+    def _last_rate(self, lo: int, hi: int) -> int | None:
+        """Start of the last rate word (``tỷ lệ``, ``mức``) in ``[lo, hi)``, else ``None``."""
+        for j in range(hi - 1, lo - 1, -1):
+            if any(tuple(self.lows[j : j + len(r)]) == r and j + len(r) <= hi for r in self.roles.rates):
+                return j
+        return None
+
+    def _head_at(self, a: int) -> Match | None:
+        """The noun phrase head starting at ``a`` (after ``các``, ``tổng số`` …), if it is a lexicon noun."""
+        h = a
+        while h < self.n and self.lows[h] in _HEAD_SKIP:
+            h += 1
+        head = self.view.starting(IND_LEX, h)
+        return head if head is not None and head.label in _HEAD_LABELS else None
+
+    def _split_of_staff(self, q: int) -> bool:
+        """``41 cán bộ, công chức, trong đó khoảng 30% …``: a figure that splits a total of staff
+        (``trong đó``, ``trong số đó`` right before it) is a share of staff (P8)."""
+        j = q
+        if j > 0 and self.lows[j - 1] == ",":
+            j -= 1
+        opener = next((o for o in self.roles.splits if len(o) <= j and tuple(self.lows[j - len(o) : j]) == o), None)
+        if opener is None:
+            return False
+        j -= len(opener)
+        cues = [c for c in self._cues(max(0, j - 12), j) if c.label != "change"]
+        for x in range(j - 1, max(0, j - 12) - 1, -1):
+            if self.lows[x] in (".", "!", "?"):
+                cues = [c for c in cues if c.start > x]
+                break
+        return bool(cues) and cues[-1].label == "staff"
+
     def _contentless(self, lo: int, hi: int) -> bool:
         """Is ``[lo, hi)`` made only of fillers and qualifiers (``đạt``, ``chiếm tỷ lệ``, ``khoảng``)?"""
         j = lo
@@ -264,8 +305,14 @@ class _SentencePercents:
         nxt_word = a < self.n and self.toks[a].is_word
         after_stop = any(tuple(self.lows[a : a + len(p)]) == p for p in self.roles.after_stops)
         target = any(len(p) <= q and tuple(self.lows[q - len(p) : q]) == p for p in self.roles.targets)
-        if m.is_range_head or target:
+        if self._split_of_staff(q):
+            return "staff", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
+        if m.is_range_head:
             after_dir = False
+        elif target:
+            # ``đặt mục tiêu 80% hồ sơ được xử lý trực tuyến``: a noun after the target's figure is
+            # its subject; otherwise (``chỉ tiêu 90% tỉnh giao``) the subject is before.
+            after_dir = nxt_word and self._head_at(a) is not None
         else:
             after_dir = nxt_word and not after_stop and not rate_before
         if after_dir:
@@ -288,7 +335,10 @@ class _SentencePercents:
             if head.label == "people":
                 sat = any(c.label == "satisfaction" for c in self._cues(a, ext_hi))
                 return ("satisfaction" if sat else "other"), subject
-        got = self._by_priority(self._cues(a, a_hi))
+        # ``95% hồ sơ được nộp trực tuyến và không còn hồ sơ trễ hạn``: a clause joined by ``và``
+        # says something else; the figure's own phrase, when it has a cue, decides.
+        own = next((j for j in range(a + 1, a_hi) if self.lows[j] == "và" and not self._inside_phrase(j)), a_hi)
+        got = self._by_priority(self._cues(a, own)) or self._by_priority(self._cues(a, a_hi))
         if got:
             return got, subject
         got = self._by_priority(self._cues(b_lo, q))
@@ -307,7 +357,12 @@ class _SentencePercents:
         while subject_hi > subject_lo and self._contentless(subject_hi - 1, subject_hi):
             subject_hi -= 1
         subject = self.view.text_of(self.adoc.text, subject_lo, subject_hi)
-        got = self._by_priority(self._cues(b_lo, q))
+        # The rate the clause names (``… chưa hài lòng là tỷ lệ hồ sơ nộp trực tuyến đạt 41%``)
+        # is what the figure measures; cues elsewhere in the clause only count when it has none.
+        rate_at = self._last_rate(b_lo, q)
+        got = self._by_priority(self._cues(rate_at, q)) if rate_at is not None else None
+        if got is None:
+            got = self._by_priority(self._cues(b_lo, q))
         if got:
             return got, subject
         contentless = self._contentless(b_lo, q)
@@ -334,9 +389,19 @@ class _SentencePercents:
             return "other", subject
         if cue.label == "online" and not share:
             between = range(self._clause_start(cue.start), b_lo)
-            if any(_is_num(self.toks[x].text) or "/" in self.toks[x].text for x in between):
+            if any(self._is_count(x) for x in between):
                 return "other", subject  # a completion rate or score of a count (P5, P6)
         return _OUT.get(cue.label, cue.label), subject
+
+    def _is_count(self, x: int) -> bool:
+        """Is token ``x`` a count or a score (``1.105``, ``7,5/12``), not another percentage?
+        In a list ``TPHCM (86,1%), Hà Nội (84,5%)`` the figures before are parallel shares."""
+        text = self.toks[x].text
+        if "/" in text:
+            return True
+        if not _is_num(text):
+            return False
+        return not (x + 1 < self.n and self.lows[x + 1] == "%") and tuple(self.lows[x + 1 : x + 3]) != ("phần", "trăm")
 
     def _after_aside(self, m: _Mention, subject: str) -> tuple[str, str]:
         """A figure in an aside ``1.102 hồ sơ (chiếm 59,7%) được nộp trực tuyến``: the words after
