@@ -238,6 +238,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from db.export import export_facts
+
+    for path in export_facts(args.db, args.output, args.format, args.since, args.province):
+        print(path)
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.registry import load_sources, sources_as_dicts
 
@@ -308,6 +316,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("show", "Render an article with its facts highlighted (displacy) to an HTML file.", cmd_show)
     p.add_argument("article", help="article id or URL")
     p.add_argument("-o", "--output", type=Path, help="HTML file (default: out/article-ID.html)")
+    p = command("export", "Write every fact table with its provenance as CSV, JSON Lines or Parquet.", cmd_export)
+    p.add_argument("--format", choices=["csv", "jsonl", "parquet"], default="csv", help="default: %(default)s")
+    p.add_argument("--since", help="facts of articles published on or after this date (YYYY-MM-DD)")
+    p.add_argument("--province", help="facts about this province (case and diacritics ignored)")
+    p.add_argument("-o", "--output", type=Path, default=Path("data/export"), help="folder (default: %(default)s)")
     p = command("sources", "List the sources registry.", cmd_sources, db=False)
     p.add_argument("--json", action="store_true", help="print the registry as JSON")
     p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")

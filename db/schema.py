@@ -182,7 +182,20 @@ def _m2_coordinates_and_attribution(db: sqlite_utils.Database) -> None:
     db["units"].create_index(["code"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_coordinates_and_attribution]
+def _m3_views(db: sqlite_utils.Database) -> None:
+    """The researcher views (``db.views``): facts joined to their article, commune and province,
+    commune coverage, weekly coverage and dossier rates, so questions need no hand-written joins.
+    A later migration that changes a view calls ``create_views`` again (it drops them first)."""
+    from db.views import create_views
+
+    create_views(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m1_initial,
+    _m2_coordinates_and_attribution,
+    _m3_views,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
