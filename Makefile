@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test run lint clean
+.PHONY: install demo test run notebooks serve lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,notebooks]'
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the project with its test extra
@@ -22,6 +22,13 @@ test: $(STAMP)  ## the test suite (tests that need ../shared skip without it)
 
 run: $(STAMP)  ## crawl the real sources and process what is new
 	$(BIN)/python pipeline.py run
+
+notebooks: $(STAMP)  ## run every notebook top to bottom on the database (make demo first); fails on any error
+	@test -f $${NEWS_DB:-data/news.db} || $(BIN)/python pipeline.py demo -q
+	$(BIN)/python notebooks/run_all.py --db $${NEWS_DB:-data/news.db}
+
+serve: $(STAMP)  ## browse data/news.db in Datasette (read-only) at http://127.0.0.1:8001/
+	$(BIN)/python pipeline.py serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -246,6 +246,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from researcher.serve import serve
+
+    serve(args.db, port=args.port, host=args.host)
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.registry import load_sources, sources_as_dicts
 
@@ -321,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="facts of articles published on or after this date (YYYY-MM-DD)")
     p.add_argument("--province", help="facts about this province (case and diacritics ignored)")
     p.add_argument("-o", "--output", type=Path, default=Path("data/export"), help="folder (default: %(default)s)")
+    p = command("serve", "Browse the database in Datasette, read-only, at http://HOST:PORT/.", cmd_serve)
+    p.add_argument("--port", type=int, default=8001, help="default: %(default)s")
+    p.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     p = command("sources", "List the sources registry.", cmd_sources, db=False)
     p.add_argument("--json", action="store_true", help="print the registry as JSON")
     p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")

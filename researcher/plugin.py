@@ -1,0 +1,140 @@
+"""Datasette plugin hooks for the news database: diacritic-insensitive search and a ``fold`` SQL function.
+
+SQLite's ``unicode61 remove_diacritics 2`` tokenizer, which indexes ``articles_fts``, removes tone
+and vowel marks (``Đông`` is indexed as ``đong``) but keeps ``đ``: the letter has no Unicode
+decomposition. A search for ``dong giang`` would therefore miss ``Đông Giang``. The hooks here
+replace Datasette's ``escape_fts`` (used by the ``?_search=`` box of a table page) with one that
+tries every ``d``/``đ`` spelling of each search term, so ``dong giang``, ``đông giang`` and
+``Đông Giang`` find the same articles. ``fold(text)`` (lower case, no diacritics, ``đ`` → ``d``)
+and ``unit_key(text)`` (``fold`` without a leading type word: ``xã Đông Giang`` → ``dong giang``)
+let canned queries compare names the way a researcher types them.
+
+The database is served immutable, so nothing can be written whatever the request; ``asgi_wrapper``
+also answers every request other than GET/HEAD/OPTIONS with 405 before Datasette sees it (Datasette
+0.65 answers a POST to a table page with a 500 assertion error).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from datasette import hookimpl
+
+from nlp.normalize import normalize_text, strip_diacritics
+
+__all__ = ["asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "unit_key"]
+
+# The same split as datasette.utils.escape_fts: whitespace separates terms, "quoted phrases" stay whole.
+_TERMS = re.compile(r'\s+|(".*?")')
+# Unit type words as written (lower case), longest first: ``unit_key`` drops one from the front of
+# a name. Only with their diacritics: folded, "quan" (quận), "tinh" (tỉnh) or "phuong" (phường)
+# would also strip names such as Quan Sơn, Tịnh Biên or Phương Trung.
+_TYPE_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
+# More d's than this in one term and only the all-d and the as-typed spellings are tried.
+_MAX_D = 5
+
+
+def fold(text: Any) -> str | None:
+    """``Xã Đông Giang`` → ``xa dong giang``; None stays None (SQL NULL)."""
+    if text is None:
+        return None
+    return " ".join(strip_diacritics(str(text)).split())
+
+
+def unit_key(text: Any) -> str | None:
+    """A unit name folded and without its type word: ``xã Đông Giang`` and ``Đông Giang`` → ``dong giang``.
+
+    The type word is recognised only as written with its diacritics (``xa dong giang`` keeps its
+    ``xa``): compare ``fold(type || ' ' || name)`` too to catch those.
+    """
+    if text is None:
+        return None
+    written = " ".join(normalize_text(str(text)).casefold().split())
+    for word in _TYPE_WORDS:
+        if written.startswith(word + " "):
+            return fold(written[len(word) + 1 :])
+    return fold(written)
+
+
+def _spellings(term: str) -> list[str]:
+    """Every d/đ spelling of a search term, diacritics otherwise folded: ``dong`` → ``dong``, ``đong``."""
+    folded = strip_diacritics(term)
+    positions = [i for i, ch in enumerate(folded) if ch == "d"]
+    if not positions:
+        return [folded]
+    if len(positions) > _MAX_D:
+        typed = term.casefold()
+        return [folded] if typed == folded else [folded, typed]
+    out = []
+    for choice in itertools.product("dđ", repeat=len(positions)):
+        chars = list(folded)
+        for pos, letter in zip(positions, choice, strict=True):
+            chars[pos] = letter
+        out.append("".join(chars))
+    return out
+
+
+def escape_fts_folded(query: str) -> str:
+    """An FTS5 query matching ``query``'s terms (all of them) in any d/đ spelling.
+
+    Like Datasette's ``escape_fts``, every term is quoted so that FTS5 operators typed by a
+    user are searched as words, and an unbalanced ``"`` is closed.
+    """
+    if query.count('"') % 2:
+        query += '"'
+    groups = []
+    for bit in _TERMS.split(query):
+        if not bit or bit == '""':
+            continue
+        term = bit[1:-1] if bit.startswith('"') and bit.endswith('"') and len(bit) >= 2 else bit
+        quoted = ['"{}"'.format(s.replace('"', '""')) for s in _spellings(term) if s.strip()]
+        if not quoted:
+            continue
+        groups.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+    # FTS5 takes implicit AND only between plain phrases: join groups with an explicit AND.
+    return " AND ".join(groups)
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    """Register ``fold`` and ``unit_key``, and override ``escape_fts`` (trylast: after Datasette's own registration)."""
+    conn.create_function("fold", 1, fold, deterministic=True)
+    conn.create_function("unit_key", 1, unit_key, deterministic=True)
+    conn.create_function("escape_fts", 1, escape_fts_folded, deterministic=True)
+
+
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+_Asgi = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[MutableMapping[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[_Asgi], _Asgi]:
+    """Refuse every request that is not a read (POST, PUT, PATCH, DELETE) with 405."""
+
+    def wrap(app: _Asgi) -> _Asgi:
+        async def read_only(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+            if scope.get("type") == "http" and scope.get("method", "GET").upper() not in _READ_METHODS:
+                body = b"405 Method Not Allowed: this database is served read-only\n"
+                await send({
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"allow", b"GET, HEAD, OPTIONS"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                })
+                await send({"type": "http.response.body", "body": body})
+                return
+            await app(scope, receive, send)
+
+        return read_only
+
+    return wrap

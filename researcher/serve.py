@@ -1,0 +1,126 @@
+"""Datasette over the nightly news database, read-only, with the project's metadata.
+
+The database is opened in immutable mode (Datasette's ``-i``): SQLite is told the file cannot
+change, nothing is written, and no write API or writable query is offered. The metadata
+(``researcher/metadata.yml``) titles and describes every table, view and column, sets the facets,
+the full-text search on articles and the canned queries; ``datasette-cluster-map`` draws every
+result with ``latitude``/``longitude`` columns on a map. ``researcher.plugin`` makes search and the
+canned queries' name comparisons diacritic-insensitive.
+
+    python -m researcher.serve data/news.db --port 8001
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import yaml
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from researcher import plugin
+
+log = logging.getLogger(__name__)
+
+__all__ = ["METADATA_PATH", "build_datasette", "load_metadata", "serve"]
+
+METADATA_PATH = Path(__file__).with_name("metadata.yml")
+# The database key the metadata file is written under; re-keyed to the served file's name.
+_METADATA_DB = "news"
+_PLUGIN_NAME = "vn-local-press"
+SETTINGS: dict[str, Any] = {
+    # Views join several tables: give a query more than Datasette's default second.
+    "sql_time_limit_ms": 5000,
+    "facet_time_limit_ms": 1000,
+    "default_page_size": 50,
+    "allow_download": True,
+}
+
+
+def load_metadata(db_name: str = _METADATA_DB) -> dict[str, Any]:
+    """The metadata file, with its database section under ``db_name`` (Datasette keys by file stem)."""
+    metadata = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
+    metadata = copy.deepcopy(metadata)
+    databases = metadata.get("databases", {})
+    if db_name != _METADATA_DB and _METADATA_DB in databases:
+        databases[db_name] = databases.pop(_METADATA_DB)
+    return metadata
+
+
+def _register_plugin() -> None:
+    """Register the project's hooks once per process (Datasette's plugin manager is global)."""
+    if pm.get_plugin(_PLUGIN_NAME) is None:
+        pm.register(plugin, name=_PLUGIN_NAME)
+    # Datasette 0.65 prints every error page's traceback with ``rich`` when it is importable, and
+    # rich >= 14 raises on a 404 (no exception being handled), turning "not found" into a crash.
+    # The error pages themselves do not need rich: switch the console dump off.
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
+
+
+def _missing_views(path: Path) -> list[str]:
+    """The researcher views (``db.views``) the database at ``path`` lacks, read-only."""
+    from db.views import VIEW_NAMES
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        have = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    finally:
+        conn.close()
+    return [name for name in VIEW_NAMES if name not in have]
+
+
+def build_datasette(db_path: str | Path) -> Datasette:
+    """A Datasette instance serving ``db_path`` immutable (read-only), with the project's metadata.
+
+    Raises FileNotFoundError when the database does not exist (Datasette would otherwise create
+    an empty one) and RuntimeError when it predates the researcher views (the metadata's canned
+    queries read them; immutable mode cannot add them).
+    """
+    path = Path(db_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no database at {path}: run `python pipeline.py demo` or `run` first")
+    missing = _missing_views(path)
+    if missing:
+        raise RuntimeError(
+            f"{path} has no {', '.join(missing)} view(s): it was written by an older version. Open it once "
+            f"with the pipeline to migrate it (`python pipeline.py stats --db {path}`), then serve it."
+        )
+    _register_plugin()
+    return Datasette(
+        immutables=[str(path)],
+        metadata=load_metadata(path.stem),
+        settings=SETTINGS,
+        cors=False,
+    )
+
+
+def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
+    """Serve ``db_path`` read-only on http://host:port/ until interrupted."""
+    import uvicorn
+
+    ds = build_datasette(db_path)
+    asyncio.run(ds.invoke_startup())
+    log.info("serving %s read-only on http://%s:%d/", db_path, host, port)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Browse the news database in Datasette (read-only).")
+    parser.add_argument("db", nargs="?", default="data/news.db", help="database file (default data/news.db)")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    serve(args.db, port=args.port, host=args.host)
+
+
+if __name__ == "__main__":
+    main()

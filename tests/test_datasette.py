@@ -1,0 +1,263 @@
+"""Datasette over the demo database: metadata, views, canned queries, search, and read-only mode.
+
+The module builds one demo database (the bundled sample site crawled on 127.0.0.1 and processed)
+and queries it through Datasette's own ASGI test client, as a browser would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from crawler.run import run_crawl
+from db.store import Store
+from db.views import VIEW_NAMES
+from demo.server import demo_source, serve_demo_site
+from nlp.process import process_articles
+from researcher.plugin import escape_fts_folded, fold, unit_key
+from researcher.serve import build_datasette, load_metadata
+
+pytestmark = pytest.mark.slow
+
+FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+DB = "news"  # Datasette names the database after the file: news.db
+
+# Each canned query with parameters that must give rows on the demo database.
+CANNED: dict[str, dict[str, str]] = {
+    "commune_dossier_rates": {"province": "Lâm Đồng"},
+    "online_dossiers_by_province": {"province": "lam dong", "from_month": "2025-07", "to_month": "2025-12"},
+    "officials_by_role": {"role": "Chủ tịch", "province": ""},
+    "who_holds_title": {"title": "Phó Bí thư Tỉnh ủy", "unit": "Lâm Đồng"},
+    "coverage_by_week": {"province": "Lâm Đồng"},
+    "commune_articles": {"commune": "xã Đông Giang", "province": ""},
+    "commune_map": {"province": ""},
+    "new_facts": {"since": ""},
+}
+# Monitoring queries that may rightly be empty (no unresolved unit in the demo articles).
+MAY_BE_EMPTY = {"unresolved_units"}
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("datasette") / "news.db"
+    with serve_demo_site() as base_url:
+        run_crawl(path, sources=[demo_source(base_url)], names=["demo"], settings=FAST)
+    with Store(path) as store:
+        process_articles(store, progress=False)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(db_path: Path) -> Any:
+    return build_datasette(db_path)
+
+
+def _get(ds: Any, path: str, **params: Any) -> httpx.Response:
+    return asyncio.run(ds.client.get(path, params=params or None))
+
+
+def _rows(ds: Any, path: str, **params: Any) -> list[dict[str, Any]]:
+    response = _get(ds, path, _shape="objects", **params)
+    assert response.status_code == 200, f"{path} {params}: {response.status_code} {response.text[:500]}"
+    body = response.json()
+    assert not body.get("error"), body.get("error")
+    return body["rows"]
+
+
+def tables_and_views(ds: Any) -> list[str]:
+    body = _get(ds, f"/{DB}.json").json()
+    return [t["name"] for t in body["tables"]] + [v["name"] if isinstance(v, dict) else v for v in body["views"]]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- metadata --------------------------------------------------------------------------------
+
+
+def test_every_table_view_and_column_is_described(db_path: Path) -> None:
+    tables = load_metadata(DB)["databases"][DB]["tables"]
+    conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+    try:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'articles_fts%' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        assert set(VIEW_NAMES) <= set(names)
+        for name in names:
+            assert name in tables, f"{name} has no metadata"
+            meta = tables[name]
+            assert meta.get("title") and meta.get("description"), f"{name} needs a title and a description"
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{name}])")]
+            described = set(meta.get("columns") or {})
+            undescribed, stale = set(columns) - described, described - set(columns)
+            assert not undescribed, f"{name}: columns without a description: {undescribed}"
+            assert not stale, f"{name}: described columns that do not exist: {stale}"
+            for key in ("facets", "sortable_columns"):
+                assert set(meta.get(key) or []) <= set(columns), f"{name}.{key} names a missing column"
+    finally:
+        conn.close()
+
+
+def test_every_table_and_view_page_renders(ds: Any) -> None:
+    for name in ("articles", "units", "officials", "official_titles", "dossiers", "percentages", "runs",
+                 "provinces", "communes", *VIEW_NAMES):
+        response = _get(ds, f"/{DB}/{name}")
+        assert response.status_code == 200, f"/{DB}/{name}: {response.status_code}"
+    home = _get(ds, "/").text
+    assert "Vietnam local press" in home
+
+
+# -- views -----------------------------------------------------------------------------------
+
+
+def test_dossier_facts_has_the_dong_giang_figure_with_link_and_sentence(ds: Any) -> None:
+    rows = _rows(ds, f"/{DB}/dossier_facts.json", count="171", kind="received", unit_name="Đông Giang")
+    assert rows, "171 dossiers received by xã Đông Giang not in dossier_facts"
+    row = rows[0]
+    assert row["unit_type"] == "xã" and row["province"] == "Lâm Đồng"
+    assert row["url"].startswith("http://127.0.0.1") and "171 hồ sơ" in row["sentence"]
+    assert row["month"] == "2025-08" and row["latitude"] and row["longitude"]
+
+
+def test_official_facts_has_dang_hong_sy(ds: Any) -> None:
+    rows = _rows(ds, f"/{DB}/official_facts.json", name="Đặng Hồng Sỹ")
+    assert any(r["title"].startswith("Phó Bí thư Tỉnh ủy") for r in rows), rows
+    assert all("Đặng Hồng Sỹ" in r["sentence"] and r["url"] for r in rows)
+
+
+def test_fact_pages_link_each_row_to_its_article(ds: Any) -> None:
+    for view in ("unit_facts", "dossier_facts", "percentage_facts", "official_facts", "commune_coverage"):
+        html = _get(ds, f"/{DB}/{view}").text
+        assert '<a href="http://127.0.0.1' in html, f"{view}: article URLs are not rendered as links"
+        assert 'class="col-sentence' in html, f"{view}: no sentence column"
+
+
+def test_maps_are_drawn_where_there_are_coordinates(ds: Any) -> None:
+    for page in (f"/{DB}/unit_facts", f"/{DB}/commune_coverage", f"/{DB}/commune_map"):
+        assert "datasette-cluster-map" in _get(ds, page).text, f"{page}: no cluster map"
+
+
+# -- canned queries --------------------------------------------------------------------------
+
+
+def test_every_canned_query_runs_and_answers(ds: Any) -> None:
+    queries = load_metadata(DB)["databases"][DB]["queries"]
+    assert len(queries) >= 6
+    assert set(CANNED) | MAY_BE_EMPTY == set(queries), "CANNED lists every canned query"
+    assert not set(queries) & set(tables_and_views(ds)), "a canned query would hide a table or view"
+    for name in queries:
+        rows = _rows(ds, f"/{DB}/{name}.json", **CANNED.get(name, {}))
+        if name not in MAY_BE_EMPTY:
+            assert rows, f"canned query {name} returned no rows"
+
+
+def test_who_chairs_the_peoples_committee_of_xa_dong_giang(ds: Any) -> None:
+    rows = _rows(ds, f"/{DB}/who_holds_title.json", title="Chủ tịch UBND", unit="xã Đông Giang")
+    assert rows and all(r["title"].startswith("Chủ tịch UBND") for r in rows)
+    assert all("Đông Giang" in (r["place"] or "") + r["title"] for r in rows)
+    assert all(r["url"] and r["sentence"] for r in rows)
+    # Diacritics and the type word are optional when typing.
+    assert _rows(ds, f"/{DB}/who_holds_title.json", title="chu tich ubnd", unit="dong giang") == rows
+
+
+def test_commune_coverage_finds_articles_under_old_names(ds: Any) -> None:
+    rows = _rows(ds, f"/{DB}/commune_articles.json", commune="Đông Giang", province="Lâm Đồng")
+    assert any("Đông Giang" in r["title"] for r in rows)
+    for typed in ("xã Đông Giang", "xa dong giang", "dong giang"):
+        assert _rows(ds, f"/{DB}/commune_articles.json", commune=typed, province="lam dong") == rows, typed
+    old = _rows(ds, f"/{DB}/unit_facts.json", is_old="1", level="commune", commune_code__notblank="1")
+    assert old, "the demo names no old commune that merged into a 2025 one"
+    successor = old[0]
+    via_old = _rows(ds, f"/{DB}/commune_articles.json", commune=successor["commune_name"],
+                    province=successor["province"] or "")
+    assert successor["url"] in {r["url"] for r in via_old}, "the article naming the old unit is missing"
+    by_old_name = _rows(ds, f"/{DB}/commune_articles.json", commune=f"{successor['type']} {successor['name']}",
+                        province="")
+    assert successor["commune_name"] in {r["commune_name"] for r in by_old_name}
+    assert successor["url"] in {r["url"] for r in by_old_name}
+
+
+def test_new_facts_defaults_to_the_last_processing_day(ds: Any) -> None:
+    rows = _rows(ds, f"/{DB}/new_facts.json", since="")
+    assert {r["kind"] for r in rows} == {"unit", "official", "dossier", "percentage"}
+    assert all(r["url"] and r["sentence"] for r in rows)
+    assert _rows(ds, f"/{DB}/new_facts.json", since="2999-01-01") == []
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def test_article_search_folds_diacritics_including_d(ds: Any) -> None:
+    folded = _rows(ds, f"/{DB}/articles.json", _search="dong giang", _col="title")
+    accented = _rows(ds, f"/{DB}/articles.json", _search="Đông Giang", _col="title")
+    assert any(r["title"].startswith("Xã Đông Giang") for r in folded), folded
+    assert {r["id"] for r in folded} == {r["id"] for r in accented}
+    assert _rows(ds, f"/{DB}/articles.json", _search='"xa dong giang"', _col="title")
+    assert _rows(ds, f"/{DB}/articles.json", _search="no such wordzz", _col="title") == []
+
+
+def test_search_terms_cover_every_d_spelling() -> None:
+    assert escape_fts_folded("dong giang") == '("dong" OR "đong") AND "giang"'
+    assert escape_fts_folded("Đông Giang") == escape_fts_folded("dong giang")
+    assert escape_fts_folded('ha "noi') == '"ha" AND "noi"'
+    assert escape_fts_folded("OR NOT") == '"or" AND "not"'
+    assert fold("Xã  Đông Giang") == "xa dong giang" and fold(None) is None
+    assert unit_key("xã Đông Giang") == unit_key("Đông Giang") == "dong giang"
+    assert unit_key("đặc khu Phú Quý") == "phu quy" and unit_key("Xã") == "xa" and unit_key(None) is None
+    # Type words only with their diacritics: these are names, not types.
+    assert unit_key("Quan Sơn") == "quan son" and unit_key("Tịnh Biên") == "tinh bien"
+    assert unit_key("quận Hoàn Kiếm") == "hoan kiem" and unit_key("xa dong giang") == "xa dong giang"
+
+
+# -- read-only -------------------------------------------------------------------------------
+
+
+def test_writes_through_the_web_are_refused(ds: Any, db_path: Path) -> None:
+    before = _digest(db_path)
+    count = len(_rows(ds, f"/{DB}/articles.json", _col="id", _size="max"))
+
+    async def attempts() -> list[httpx.Response]:
+        return [
+            await ds.client.post(f"/{DB}/articles/-/insert", json={"row": {"url": "x", "text": "y"}}),
+            await ds.client.post(f"/{DB}/-/create", json={"table": "t", "row": {"a": 1}}),
+            await ds.client.post(f"/{DB}/articles/1/-/delete", json={}),
+            await ds.client.post(f"/{DB}", data={"sql": "DELETE FROM articles"}),
+            await ds.client.post(f"/{DB}/articles", data={"title": "x"}),
+            await ds.client.get(f"/{DB}.json", params={"sql": "DELETE FROM articles"}),
+            await ds.client.get(f"/{DB}.json", params={"sql": "UPDATE articles SET title = 'x'"}),
+        ]
+
+    for response in asyncio.run(attempts()):
+        assert response.status_code in (400, 403, 404, 405), (response.request.url, response.status_code)
+        if response.request.method == "POST":
+            assert response.status_code == 405 and "read-only" in response.text
+    assert len(_rows(ds, f"/{DB}/articles.json", _col="id", _size="max")) == count
+    assert _digest(db_path) == before
+
+    database = ds.get_database(DB)
+    assert database.is_mutable is False
+    conn = database.connect()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+            conn.execute("DELETE FROM articles")
+    finally:
+        conn.close()
+    assert _digest(db_path) == before
+
+
+def test_missing_database_is_an_error_not_an_empty_one(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        build_datasette(tmp_path / "nope.db")
+    assert not (tmp_path / "nope.db").exists()
