@@ -99,6 +99,47 @@ CASES = [
     ("Có 14 hồ sơ trễ hoặc quá hạn.", [(14, "overdue", None, None)]),
     ("Xã trả kết quả 870 hồ sơ sớm và đúng hạn.", [(870, "on_time", None, None)]),
     ("Trễ, quá hạn 5 hồ sơ thuộc lĩnh vực xây dựng.", [(5, "overdue", None, None)]),
+    # list lines under a heading take the heading's kind; a channel label gives the channel;
+    # a list line's own verb still wins
+    (
+        "Các xã tiếp nhận nhiều hồ sơ nhất trong tháng gồm:\n- Xã Hòa An: 1.240 hồ sơ\n"
+        "- Xã Tân Lập: 985 hồ sơ, đã giải quyết 960 hồ sơ\n2. Phường Bắc Sơn: 730 hồ sơ",
+        [
+            (1240, "received", None, None),
+            (985, "received", None, None),
+            (960, "resolved", None, None),
+            (730, "received", None, None),
+        ],
+    ),
+    (
+        "Số hồ sơ nộp theo từng hình thức:\n+ Trực tuyến: 64.310 hồ sơ (81,2%)\n+ Trực tiếp: 14.900 hồ sơ\n"
+        "Ngoài ra, xã có 12 hồ sơ.",
+        [(64310, "received", "online", None), (14900, "received", "direct", None), (12, "other", None, None)],
+    ),
+    (
+        "Trung tâm tiếp nhận 1.200 hồ sơ, cụ thể:\n- Trực tuyến: 800 hồ sơ\n- Trực tiếp: 400 hồ sơ",
+        [(1200, "received", None, None), (800, "received", "online", None), (400, "received", "direct", None)],
+    ),
+    ("Những xã có nhiều hồ sơ quá hạn nhất:\n• Xã Đồng Tâm: 14 hồ sơ", [(14, "overdue", None, None)]),
+    ("Các đơn vị nổi bật:\n- Xã Hòa An: 1.240 hồ sơ", [(1240, "other", None, None)]),
+    (
+        "Hồ sơ tiếp nhận theo hình thức: trực tuyến 640 hồ sơ; trực tiếp 210 hồ sơ.",
+        [(640, "received", "online", None), (210, "received", "direct", None)],
+    ),
+    # withdrawn, returned and refused dossiers are other
+    ("Trong kỳ, người dân rút 17 hồ sơ.", [(17, "other", None, None)]),
+    (
+        "Xã đã giải quyết 512 hồ sơ, công dân xin rút 3 hồ sơ.",
+        [(512, "resolved", None, None), (3, "other", None, None)],
+    ),
+    ("Bộ phận một cửa trả lại 6 hồ sơ không hợp lệ.", [(6, "other", None, None)]),
+    ("Có 2 hồ sơ bị từ chối vì sai thẩm quyền.", [(2, "other", None, None)]),
+    # the label before the colon gives the kind; a remark after a dash does not override it
+    ("Đã giải quyết: 2.045 hồ sơ – tất cả đều đúng hạn.", [(2045, "resolved", None, None)]),
+    ("Đã hoàn thành: 870 hồ sơ - không có hồ sơ quá hạn.", [(870, "resolved", None, None)]),
+    # a number that opens a range of percentages is not a count
+    ("Số hồ sơ xử lý trực tuyến đạt 80 - 85%.", []),
+    ("Hồ sơ nộp trực tuyến ở các xã chỉ đạt 30 đến 40 phần trăm.", []),
     # not dossiers (D6, D7, D15)
     ("Xã công bố 44 TTHC và 120 thủ tục, tiếp đón 300 lượt công dân, phát 90 phiếu khảo sát.", []),
     ("Không có hồ sơ trễ hạn trong tháng 9.", []),

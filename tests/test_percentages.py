@@ -58,6 +58,41 @@ CASES = [
     ("Có 92% người dân tham gia bảo hiểm y tế.", [(92, "exact", "other")]),
     ("Có 97,1% người dân, doanh nghiệp hài lòng với thái độ phục vụ.", [(97.1, "exact", "satisfaction")]),
     ("Tỷ lệ cử tri đi bầu đạt 99,8%; tỷ lệ tín nhiệm 100%.", [(99.8, "exact", "other"), (100, "exact", "other")]),
+    # other groups of public staff (P8)
+    ("Có 100% cán bộ, chiến sĩ công an xã được tập huấn.", [(100, "exact", "staff")]),
+    ("Tỷ lệ cấp ủy viên (nữ) đạt 22,6%.", [(22.6, "exact", "staff")]),
+    ("Trên 98% giáo viên đạt chuẩn về trình độ.", [(98, "over", "staff")]),
+    ("Có 96% viên chức của trung tâm sử dụng chữ ký số.", [(96, "exact", "staff")]),
+    ("Gần 90% đảng viên được xếp loại hoàn thành tốt nhiệm vụ.", [(90, "about", "staff")]),
+    ("Số cán bộ, công chức có trình độ đại học là 31 người, chiếm 88%.", [(88, "exact", "staff")]),
+    # staff before a share of dossiers are its agents: the dossiers are measured
+    ("Xã chỉ đạo công chức tiếp nhận 100% hồ sơ qua hệ thống một cửa điện tử.", [(100, "exact", "other")]),
+    # a rate word right before the figure whose noun follows it
+    ("Phường đạt tỷ lệ 100% hồ sơ được số hóa.", [(100, "exact", "digitized")]),
+    # the figure refers back to the measure named before it
+    (
+        "Tỷ lệ hồ sơ nộp trực tuyến tăng nhanh. Tuy nhiên, tỷ lệ này ở các xã miền núi chỉ từ 35 - 40%.",
+        [(35, "exact", "online_share"), (40, "exact", "online_share")],
+    ),
+    (
+        "Tỷ lệ hồ sơ nộp trực tuyến toàn tỉnh đạt 82%. Song nhiều xã vùng cao chỉ đạt khoảng 50 phần trăm.",
+        [(82, "exact", "online_share"), (50, "about", "online_share")],
+    ),
+    (
+        "Tỷ lệ hồ sơ nộp trực tuyến đạt 82%. Thu ngân sách trên địa bàn đạt 105% dự toán.",
+        [(82, "exact", "online_share"), (105, "exact", "other")],
+    ),
+    # a channel label on a list line: the figure is that channel's share
+    (
+        "Hồ sơ tiếp nhận theo hình thức:\n+ Trực tuyến: 52.100 hồ sơ (76,3%)\n+ Trực tiếp: 16.170 hồ sơ (23,7%)",
+        [(76.3, "exact", "online_share"), (23.7, "exact", "other")],
+    ),
+    # the kind phrase of the count rated names the rate, over a channel inside it
+    (
+        "Số hồ sơ giải quyết đúng và trước hạn (kể cả hồ sơ trực tuyến) là 84.210, đạt 99,1%.",
+        [(99.1, "exact", "on_time")],
+    ),
+    ("Số hồ sơ giải quyết đúng hạn là 8.400 hồ sơ trực tuyến, đạt 98,6%.", [(98.6, "exact", "on_time")]),
     # a share of late dossiers is other (P12)
     ("Số hồ sơ quá hạn là 8, chiếm dưới 0,3%.", [(0.3, "under", "other")]),
     # the rate the clause names outranks cue words elsewhere in it

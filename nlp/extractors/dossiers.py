@@ -15,7 +15,14 @@ What happened to the dossiers is read from the kind verbs next to the count, ins
   a status in the chain wins; a ratio takes the last (completion) verb (D1); a chain that starts
   with intake counts intake (D2); otherwise the last verb;
 - else the verbs after the noun (``42.420 hồ sơ được tiếp nhận và giải quyết`` → received);
-- else the count splits the one before it (``trong đó …``) and takes its kind (D9).
+- else the count splits the one before it (``trong đó …``) and takes its kind (D9);
+- else a label before a colon in the sentence names the kind of the list after it (``Hồ sơ tiếp
+  nhận theo hình thức: trực tuyến 640 hồ sơ; …``), or a heading line ending with ``:`` does for
+  the list lines under it (``Những địa phương tiếp nhận nhiều hồ sơ nhất gồm:`` / ``- Phường A:
+  24.318 hồ sơ``).
+Withdrawn, returned or refused dossiers (``rút``, ``trả lại``, ``từ chối``) are ``other``. A dash
+after the counted noun opens a remark (``Đã hoàn thành: 1.098 hồ sơ – tất cả đều đúng hạn``) that
+does not change the kind; a number that opens a range of percentages (``90 - 95%``) is no count.
 ``trong hạn`` after a pending verb (``đang giải quyết, trong hạn``) keeps the count pending: the
 dossiers are still open within their time. Coordinated kind words share their last word
 (``trễ và quá hạn``, ``sớm, đúng hẹn``).
@@ -54,6 +61,9 @@ _STATUS = frozenset({"on_time", "overdue", "pending", "other"})
 # Punctuation that always closes a clause.
 _HARD_STOPS = frozenset({";", ".", "(", ")", "!", "?", '"', "“", "”", "[", "]", "…"})
 _SOFT_STOPS = frozenset({",", "và", "hoặc"})
+# A dash after the counted noun opens a remark on it (``1.098 hồ sơ – tất cả đều đúng hạn``).
+_DASHES = frozenset({"-", "–", "—"})
+_RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
 _WINDOW = 15
 _FAR_WINDOW = 30
 _MAX_COUNT = 10**9
@@ -144,7 +154,14 @@ def _is_number_tok(text: str) -> bool:
 class _SentenceReader:
     """Finds and classifies the dossier counts of one sentence."""
 
-    def __init__(self, adoc: ArticleDoc, view: SentView, abbrev_ok: bool, carried_kind: str | None) -> None:
+    def __init__(
+        self,
+        adoc: ArticleDoc,
+        view: SentView,
+        abbrev_ok: bool,
+        carried_kind: str | None,
+        list_kind: str | None = None,
+    ) -> None:
         self.adoc = adoc
         self.view = view
         self.toks = view.toks
@@ -153,6 +170,7 @@ class _SentenceReader:
         self.ctx = _context()
         self.abbrev_ok = abbrev_ok
         self.carried_kind = carried_kind
+        self.list_kind = list_kind  # the kind a list heading gives the items under it
         self.last_kind: str | None = None
 
     # ---- token helpers -------------------------------------------------------------------
@@ -244,7 +262,7 @@ class _SentenceReader:
                 if close is not None:  # "1.102 hồ sơ (chiếm 59,7%) được nộp trực tuyến"
                     j = close + 1
                     continue
-            if low in _HARD_STOPS or low == ":":
+            if low in _HARD_STOPS or low == ":" or low in _DASHES:
                 break
             if low == "trong" and j + 1 < self.n and self.lows[j + 1] in ("đó", "số"):
                 break
@@ -390,7 +408,7 @@ class _SentenceReader:
         if total is not None and not isinstance(total, int):
             return None
         u = ke
-        if u < self.n and (self.toks[u].text == "%" or tuple(self.lows[u : u + 2]) == ("phần", "trăm")):
+        if self._percent_at(u) or self._range_to_percent(u):
             return None
         noun_end = self._noun_at(u)
         if noun_end is not None:
@@ -422,6 +440,20 @@ class _SentenceReader:
         if in_breakdown and has_kind:
             return _Count(ks, ke, value, total, False, ke)
         return None
+
+    def _percent_at(self, u: int) -> bool:
+        """Does a percent sign or ``phần trăm`` start at ``u``?"""
+        return u < self.n and (self.toks[u].text == "%" or tuple(self.lows[u : u + 2]) == ("phần", "trăm"))
+
+    def _range_to_percent(self, u: int) -> bool:
+        """Is the number before ``u`` the first end of a range of percentages (``90 - 95%``,
+        ``45 đến 50 phần trăm``)? Such a number is a share, never a count."""
+        return (
+            u + 1 < self.n
+            and self.lows[u] in _RANGE_SEPS
+            and bool(NUMBER_RE.fullmatch(self.toks[u + 1].text))
+            and self._percent_at(u + 2)
+        )
 
     def _far_noun(self, ks: int) -> int | None:
         """Start of ``(tổng) số hồ sơ …`` when the number is its predicate after a copula
@@ -486,6 +518,10 @@ class _SentenceReader:
             kind = _decide(post, c.total is not None)
         elif self.last_kind is not None:
             kind, source = self.last_kind, "inherited"
+        elif (label := self._label_kind(c.start)) is not None:
+            kind, source = label, "label"
+        elif self.list_kind is not None:
+            kind, source = self.list_kind, "list"
         elif self.carried_kind is not None and self._opens_breakdown():
             kind, source = self.carried_kind, "inherited"
         else:
@@ -502,6 +538,17 @@ class _SentenceReader:
             "_text": self.adoc.text[t0.start : t1.end],
         }
         return Fact("dossiers", data, t0.start, t1.end, self.view.sentence.index)
+
+    def _label_kind(self, ks: int) -> str | None:
+        """The kind a label before a colon earlier in the sentence gives the list after it
+        (``Số hồ sơ tiếp nhận theo hình thức: trực tuyến 820 hồ sơ; trực tiếp 310 hồ sơ``)."""
+        colon = next((j for j in range(ks - 1, -1, -1) if self.lows[j] == ":"), None)
+        if colon is None:
+            return None
+        lo = colon
+        while lo > 0 and self.lows[lo - 1] not in (".", ";", ":", "!", "?"):
+            lo -= 1
+        return heading_kind(self.view, lo, colon)
 
     def _opens_breakdown(self) -> bool:
         return any(tuple(self.lows[: len(o)]) == o for o in _BREAKDOWN_OPENERS)
@@ -531,6 +578,64 @@ def _decide(chain: list[str], is_ratio: bool) -> str:
     return chain[-1]
 
 
+def heading_kind(view: SentView, lo: int, hi: int) -> str | None:
+    """The kind named by a heading or label in ``[lo, hi)``:
+    one kind, or a chain that starts with intake (D2); else ``None``. A heading that gives its
+    own count (``Trung tâm tiếp nhận 1.200 hồ sơ, cụ thể:``) passes on its kind only when it
+    names one (D9)."""
+    kinds = [m.label for m in view.in_range(KINDS_LEX, lo, hi) if m.label != "none"]
+    if not kinds:
+        return None
+    if len(set(kinds)) == 1:
+        return kinds[0]
+    if any(_is_number_tok(t.text) for t in view.toks[lo:hi]):
+        return None
+    if kinds[0] == "received" and not any(k in _STATUS for k in kinds):
+        return "received"
+    return None
+
+
+# A list line: ``- Phường A: …``, ``+ Trực tuyến: …``, ``• …``, ``1. Xã B: …``, ``a) …``.
+_LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
+
+
+def _list_kinds(adoc: ArticleDoc, views: list[SentView]) -> list[str | None]:
+    """For each sentence, the kind a list heading gives it, or ``None``.
+
+    A heading is a sentence that ends its line with ``:`` (``Những địa phương tiếp nhận nhiều hồ
+    sơ nhất gồm:``, ``Số hồ sơ tiếp nhận phân theo hình thức nộp:``); its kind verbs give the kind of
+    the counts on the list lines after it that have no verb of their own. The list ends at the
+    first line that is not a list line. A list line ending with ``:`` opens a sub-list: its own
+    kind, if it names one, replaces the heading's."""
+    text = adoc.text
+    out: list[str | None] = []
+    kind: str | None = None
+    active = False
+    heading_line = -1
+    for view in views:
+        if not view.toks:
+            out.append(None)
+            continue
+        start = view.toks[0].start
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        is_item = bool(_LIST_LINE.match(text, line_start, line_end))
+        if active and line_start != heading_line and not is_item:
+            active, kind = False, None
+        out.append(kind if active and is_item else None)
+        last_on_line = not text[view.toks[-1].end : line_end].strip()
+        if view.toks[-1].text == ":" and last_on_line:
+            own = heading_kind(view, 0, len(view.toks) - 1)
+            if is_item and active:
+                kind = own or kind
+            else:
+                kind = own
+            active = kind is not None
+            heading_line = line_start
+    return out
+
+
 def extract(adoc: ArticleDoc) -> list[Fact]:
     """Every dossier count of the article, one fact per mention (a repeated figure is repeated)."""
     try:
@@ -541,9 +646,14 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         return []
     facts: list[Fact] = []
     carried: str | None = None
-    for view in views:
+    try:
+        list_kinds = _list_kinds(adoc, views)
+    except Exception:
+        log.debug("dossier extractor could not read the lists", exc_info=True)
+        list_kinds = [None] * len(views)
+    for view, list_kind in zip(views, list_kinds, strict=True):
         try:
-            reader = _SentenceReader(adoc, view, abbrev_ok, carried)
+            reader = _SentenceReader(adoc, view, abbrev_ok, carried, list_kind)
             found = reader.counts()
             facts.extend(found)
             carried = found[-1].data["kind"] if found else None

@@ -21,6 +21,14 @@ figure (``96,7% qua khảo sát trực tuyến``) starts an adjunct, not the sub
 (``đặt mục tiêu 80% hồ sơ …``) a noun phrase is still the subject; ``trong đó N%`` after a total
 of staff is a share of staff; percentages earlier in a parallel list (``A (86,1%), B (84,5%)``)
 are not counts, so the list's subject carries over.
+A figure with no measure of its own refers back to the sentence before (same paragraph) when its
+clause points back (``tỷ lệ này … chỉ từ 45 - 50%``) or only says where it was reached (``nhiều xã
+vùng cao chỉ đạt khoảng 40%``). A channel label on a list line (``+ Trực tuyến: 1.019.940 hồ sơ
+(79,4%)``) makes the figure that channel's share; the kind phrase of a count a figure rates
+(``Số hồ sơ giải quyết đúng và trước hạn là 1.701.950, đạt 98,88%``) names the rate; a rate word
+right before the figure with a noun after it (``đạt tỷ lệ 100% hồ sơ được số hóa``) lets the noun
+phrase decide; staff before a share of dossiers (``chỉ đạo công chức tiếp nhận 100% hồ sơ``) are
+its agents, not what is measured.
 """
 
 from __future__ import annotations
@@ -63,6 +71,8 @@ class _Roles:
     after_stops: frozenset[tuple[str, ...]]
     targets: frozenset[tuple[str, ...]]
     splits: tuple[tuple[str, ...], ...]
+    anaphors: frozenset[tuple[str, ...]]
+    places: frozenset[tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,6 +95,8 @@ def _roles() -> _Roles:
         after_stops=frozenset(roles.get("after_stop", set())),
         targets=frozenset(roles.get("target", set())),
         splits=tuple(sorted(roles.get("split", set()), key=len, reverse=True)),
+        anaphors=frozenset(roles.get("anaphor", set())),
+        places=frozenset(roles.get("place", set())),
     )
 
 
@@ -104,7 +116,7 @@ def _is_num(text: str) -> bool:
 class _SentencePercents:
     """Finds and describes the percentages of one sentence."""
 
-    def __init__(self, adoc: ArticleDoc, view: SentView) -> None:
+    def __init__(self, adoc: ArticleDoc, view: SentView, prev_topic: str | None = None) -> None:
         self.adoc = adoc
         self.view = view
         self.toks = view.toks
@@ -112,6 +124,9 @@ class _SentencePercents:
         self.n = len(view.toks)
         self.roles = _roles()
         self._heads: set[int] = set()
+        # What the sentence before measured (``Tỷ lệ hồ sơ nộp trực tuyến …``): a figure here with
+        # no subject of its own (``nhiều xã chỉ đạt khoảng 40%``) refers back to it.
+        self.prev_topic = prev_topic
 
     # ---- finding ---------------------------------------------------------------------------
     def mentions(self) -> list[_Mention]:
@@ -231,6 +246,19 @@ class _SentencePercents:
                 return j
         return None
 
+    def _rate_ends_at(self, q: int) -> bool:
+        """Does a rate word (``tỷ lệ``, ``mức``) end right before position ``q``?"""
+        return any(len(r) <= q and tuple(self.lows[q - len(r) : q]) == r for r in self.roles.rates)
+
+    def _anaphoric_rate(self, j: int, q: int) -> bool:
+        """Is the rate word at ``j`` followed by a demonstrative (``tỷ lệ này``, ``tỷ lệ đó``,
+        ``tỷ lệ nói trên``) before ``q``? It names no rate of its own but the one named before."""
+        for r in self.roles.rates:
+            e = j + len(r)
+            if tuple(self.lows[j:e]) == r and e < q:
+                return any(tuple(self.lows[e : e + len(d)]) == d for d in self.roles.anaphors)
+        return False
+
     def _head_at(self, a: int) -> Match | None:
         """The noun phrase head starting at ``a`` (after ``các``, ``tổng số`` …), if it is a lexicon noun."""
         h = a
@@ -305,6 +333,8 @@ class _SentencePercents:
         nxt_word = a < self.n and self.toks[a].is_word
         after_stop = any(tuple(self.lows[a : a + len(p)]) == p for p in self.roles.after_stops)
         target = any(len(p) <= q and tuple(self.lows[q - len(p) : q]) == p for p in self.roles.targets)
+        if rate_before and self._rate_ends_at(q) and self._head_at(a) is not None:
+            rate_before = False  # ``đạt tỷ lệ 100% hồ sơ được số hóa``: the rate's noun follows
         if self._split_of_staff(q):
             return "staff", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
         if m.is_range_head:
@@ -341,7 +371,12 @@ class _SentencePercents:
         got = self._by_priority(self._cues(a, own)) or self._by_priority(self._cues(a, a_hi))
         if got:
             return got, subject
-        got = self._by_priority(self._cues(b_lo, q))
+        before = self._cues(b_lo, q)
+        if head is not None and head.label == "dossier":
+            # ``chỉ đạo công chức tiếp nhận 100% hồ sơ``: staff before the figure are the agents
+            # of a share of dossiers, not what is measured.
+            before = [c for c in before if c.label != "staff"]
+        got = self._by_priority(before)
         if got:
             return got, subject
         for c in self._cues(a_hi, ext_hi):
@@ -360,13 +395,14 @@ class _SentencePercents:
         # The rate the clause names (``… chưa hài lòng là tỷ lệ hồ sơ nộp trực tuyến đạt 41%``)
         # is what the figure measures; cues elsewhere in the clause only count when it has none.
         rate_at = self._last_rate(b_lo, q)
+        anaphor = rate_at is not None and self._anaphoric_rate(rate_at, q)
         got = self._by_priority(self._cues(rate_at, q)) if rate_at is not None else None
         if got is None:
             got = self._by_priority(self._cues(b_lo, q))
         if got:
             return got, subject
         contentless = self._contentless(b_lo, q)
-        if not contentless and self._has(self.roles.rates, b_lo, q):
+        if not contentless and not anaphor and self._has(self.roles.rates, b_lo, q):
             return "other", subject
         if any(c.label == "change" for c in self._cues(b_lo, q)):
             return "other", subject  # a difference (cao hơn chỉ tiêu … 10%), not a level (P3)
@@ -380,18 +416,80 @@ class _SentencePercents:
                 break
         cues = [c for c in self._cues(cut, b_lo) if c.label in _NEAREST_LABELS]
         if not cues:
-            return self._after_aside(m, subject)
+            got, subject = self._after_aside(m, subject)
+            if got == "other" and self._refers_to_previous(b_lo, q, m.end, anaphor):
+                return self.prev_topic or "other", subject
+            return got, subject
         cue = cues[-1]
         if not subject:
             clause_lo = self._clause_start(cue.start)
             subject = self.view.text_of(self.adoc.text, clause_lo, b_lo).rstrip(" ,;:(")
+        own = self._count_phrase(cut, b_lo)
+        if own is not None:
+            return own, subject
         if cue.label == "payment":
             return "other", subject
         if cue.label == "online" and not share:
             between = range(self._clause_start(cue.start), b_lo)
-            if any(self._is_count(x) for x in between):
+            if any(self._is_count(x) for x in between) and not self._channel_label(cue, b_lo):
                 return "other", subject  # a completion rate or score of a count (P5, P6)
         return _OUT.get(cue.label, cue.label), subject
+
+    def _channel_label(self, cue: Match, b_lo: int) -> bool:
+        """Is the online cue a label (``+ Trực tuyến: 1.019.940 hồ sơ (79,4%)``)? The figure is then
+        that channel's share of the list's total, not a completion rate; a ratio ``N/N`` still is."""
+        if cue.end >= self.n or self.lows[cue.end] != ":":
+            return False
+        return not any("/" in self.toks[x].text for x in range(cue.end, b_lo))
+
+    def _count_phrase(self, lo: int, hi: int) -> str | None:
+        """The indicator named by the kind phrase of the count a back-referring figure rates
+        (``Số hồ sơ giải quyết đúng và trước hạn (kể cả hồ sơ trực tuyến) là 1.701.950, đạt
+        98,88%``): on time, digitised or late outrank a channel named inside that phrase."""
+        x = next((x for x in range(hi - 1, lo - 1, -1) if self._is_count(x)), None)
+        if x is None:
+            return None
+        start = x
+        while start > lo and self.lows[start - 1] not in (",", ";", ".", ":", "%", "!", "?"):
+            start -= 1
+        got = self._by_priority(self._cues(start, hi))
+        return got if got in ("on_time", "digitized") or (got == "other" and self._overdue_in(start, hi)) else None
+
+    def _overdue_in(self, lo: int, hi: int) -> bool:
+        return any(c.label == "overdue" for c in self._cues(lo, hi))
+
+    def _refers_to_previous(self, b_lo: int, q: int, end: int, anaphor: bool) -> bool:
+        """A figure whose sentence names no measure of its own (no cue, no count before it) and
+        whose clause either points back (``tỷ lệ này``) or only says where it was reached
+        (``Tuy nhiên, nhiều xã vùng cao chỉ đạt khoảng 40%``, the figure ending the clause) refers
+        to what the sentence before measured."""
+        if self.prev_topic is None:
+            return False
+        if any(c.label != "none" for c in self.view.in_range(IND_LEX, 0, q)):
+            return False
+        if any(self._is_count(x) for x in range(q)):
+            return False
+        if anaphor:
+            return True
+        ends_clause = end >= self.n or self.lows[end] in _CLAUSE_STOPS
+        return ends_clause and self._has(self.roles.places, b_lo, q)
+
+    def topic(self, facts: list[Fact]) -> str | None:
+        """What this sentence measures, for a figure in the next one to refer back to: the
+        indicator of its last percentage, else the rate it names (``Tỷ lệ hồ sơ nộp trực tuyến
+        tăng mạnh``)."""
+        if facts:
+            ind = facts[-1].data["indicator"]
+            return ind if ind != "other" else None
+        for j in range(self.n - 1, -1, -1):
+            if not any(tuple(self.lows[j : j + len(r)]) == r for r in self.roles.rates):
+                continue
+            hi = j + 1
+            while hi < self.n and not (self.lows[hi] in _CLAUSE_STOPS and not self._inside_phrase(hi)):
+                hi += 1
+            got = self._by_priority(self._cues(j, hi))
+            return got if got and got != "other" else None
+        return None
 
     def _is_count(self, x: int) -> bool:
         """Is token ``x`` a count or a score (``1.105``, ``7,5/12``), not another percentage?
@@ -462,9 +560,18 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         log.debug("percentage extractor could not prepare the document", exc_info=True)
         return []
     facts: list[Fact] = []
+    topic: str | None = None
+    prev_end = -1
     for view in views:
         try:
-            facts.extend(_SentencePercents(adoc, view).facts())
+            if not view.toks or (prev_end >= 0 and "\n\n" in adoc.text[prev_end : view.toks[0].start]):
+                topic = None  # a figure refers back only within its paragraph
+            reader = _SentencePercents(adoc, view, topic)
+            found = reader.facts()
+            facts.extend(found)
+            topic = reader.topic(found)
+            prev_end = view.toks[-1].end if view.toks else prev_end
         except Exception:
             log.debug("percentage extractor failed on sentence %d", view.sentence.index, exc_info=True)
+            topic = None
     return facts
