@@ -192,6 +192,37 @@ CASES = [
     ("Chủ tịch UBND tỉnh Đinh Văn Bình phát biểu.", set()),
     ("Cụ Lê Thị Phường, 95 tuổi, được tặng quà.", set()),
     ("Bà Nguyễn Thị Hà Nam và chị Huế đến dự.", set()),
+    # one plural type word spreads over every name of the list, even names the gazetteer lacks or
+    # that start like an organisation (`Đội`, `Trạm`); the parent after `của`/`thuộc` gives the
+    # province (U5)
+    (
+        "Trước đây, các phường Ngọc Trạo, Đội Cung, Trạm Hai và Lam Sơn thuộc thành phố Thanh Hóa (cũ).",
+        {("phường", "Ngọc Trạo", "Thanh Hóa"), ("phường", "Đội Cung", "Thanh Hóa"), ("phường", "Trạm Hai", "Thanh Hóa"),
+         ("phường", "Lam Sơn", "Thanh Hóa"), ("thành phố", "Thanh Hóa", "Thanh Hóa")},
+    ),
+    (
+        "Phường Vĩnh Phúc được lập từ các phường Liên Bảo, Hội Hợp, Tích Sơn, Đống Đa của TP. Vĩnh Yên (cũ).",
+        {("phường", "Vĩnh Phúc", "Phú Thọ"), ("phường", "Liên Bảo", "Phú Thọ"), ("phường", "Hội Hợp", "Phú Thọ"),
+         ("phường", "Tích Sơn", "Phú Thọ"), ("phường", "Đống Đa", "Phú Thọ"), ("thành phố", "Vĩnh Yên", "Phú Thọ")},
+    ),
+    # an old commune whose district is written later in its sentence after `thuộc`: the district,
+    # not a same-name commune elsewhere, gives the province
+    (
+        "Người dân xã Thuận Hòa, vùng đất ven biển thuộc huyện An Minh (cũ), chủ yếu làm nghề biển.",
+        {("xã", "Thuận Hòa", "An Giang"), ("huyện", "An Minh", "An Giang")},
+    ),
+    (
+        "Xã Vĩnh Hòa là một trong những xã thuộc huyện U Minh Thượng (cũ).",
+        {("xã", "Vĩnh Hòa", "An Giang"), ("huyện", "U Minh Thượng", "An Giang")},
+    ),
+    # after a comma, a name the gazetteer knows only as another type starts a new clause: it does
+    # not go on the enumeration of the type word before it
+    ("Tại TP. Thanh Hóa (cũ), Hạc Thành có số hồ sơ lớn nhất.", {("thành phố", "Thanh Hóa", "Thanh Hóa")}),
+    ("So với huyện Hưng Nguyên (cũ), Thành Vinh có nhiều giao dịch hơn.", {("huyện", "Hưng Nguyên", "Nghệ An")}),
+    # a former district the gazetteer lacks, whose name one 2025 unit carries on
+    ("So với thị xã Cửa Lò, Thành Vinh có nhiều giao dịch hơn.", {("thị xã", "Cửa Lò", "Nghệ An")}),
+    # a capitalised type word opening a sentence and one syllable no unit has: one name (a street)
+    ("Xã Đàn là tuyến phố sầm uất.", set()),
     # not units
     ("Cán bộ cấp xã, các xã, phường và tỉnh nhà đều tham gia.", set()),
     ("Công tác an sinh xã hội được chú trọng; Ban Văn hóa – Xã hội báo cáo.", set()),

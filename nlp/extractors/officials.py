@@ -8,9 +8,14 @@ them rather than any particular article:
   place names (``… phường Tương Mai | Võ Xuân Trọng``);
 * name, then titles as an apposition: ``đồng chí X, t1, t2``, ``X – t1``, ``X-t1``, ``X (t1)``;
 * name, then an appointment cue: ``X giữ chức vụ t``, ``X được … chỉ định giữ chức vụ t``,
-  ``(do bà X, t1 làm Trưởng ban)``; a cue after coordinated subjects goes to all of them (O6).
+  ``(do bà X, t1 làm Trưởng ban)``; a cue after coordinated subjects goes to all of them (O6),
+  as does one after the list of a plural honorific (``các đồng chí A và B được bầu giữ chức t``);
+* title, a dash or comma, then an honorific and the name: ``(Giám đốc Trung tâm – bà X``;
+* a short reference (``Đồng chí Kiên đồng thời là t``) goes to the one full name of the article
+  whose given (or family) name it is.
 
-A *title* is a position head from ``data/positions.tsv`` (``Phó Chủ tịch``, ``PBT``, ``TUV`` …)
+A *title* is a position head from ``data/positions.tsv`` (``Phó Chủ tịch``, ``PBT``, ``TUV``,
+``Công chức`` + a civil-servant field such as ``Tư pháp – Hộ tịch`` …)
 followed by its organisation and place: organisation heads from ``data/organisations.tsv``,
 capitalised words, nouns, a few qualifiers (``thường trực``, ``phụ trách``) and ``(cũ)``. It ends
 at a verb, a preposition, an honorific, ``nhiệm kỳ``/``khóa`` (dropped, O5), or a separator
@@ -31,6 +36,7 @@ over its Doc span; the rules only read the resulting tables by ``token.i``.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -132,8 +138,23 @@ def _positions() -> _Lexicon:
     entries = []
     for row in read_rows("positions.tsv"):
         phrase, role = row[0], row[1] if len(row) > 1 else row[0]
-        exact = len(row) > 2 and "exact" in row[2]
-        entries.append(_entry(phrase, role, "position", exact))
+        flags = row[2] if len(row) > 2 else ""
+        kind = "position-field" if "field" in flags else "position"
+        entries.append(_entry(phrase, role, kind, "exact" in flags))
+    return _Lexicon(entries)
+
+
+@functools.lru_cache(maxsize=1)
+def _civil_fields() -> _Lexicon:
+    """The fields of commune civil servants (``Tư pháp – Hộ tịch``), each dash written any way."""
+    entries = []
+    for kind, phrase in read_rows("official_cues.tsv"):
+        if kind != "civil_field":
+            continue
+        parts = re.split("|".join(map(re.escape, sorted(_DASHES))), phrase)
+        for dashes in itertools.product(sorted(_DASHES), repeat=len(parts) - 1):
+            written = parts[0] + "".join(d + p for d, p in zip(dashes, parts[1:], strict=True))
+            entries.append(_entry(written, phrase, kind))
     return _Lexicon(entries)
 
 
@@ -325,6 +346,8 @@ class _Person:
     last: int  # exclusive end of the name
     span_end: int  # end of the apposition that follows the name
     titles: list[tuple[int, int, _Entry]] = field(default_factory=list)
+    short: bool = False  # ``đồng chí Kiên``: one syllable of a name the article gives in full
+    group: int = -1  # the names listed after one plural honorific (``hai đồng chí A và B``)
 
 
 def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
@@ -337,8 +360,16 @@ def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
     # ``chức vụ trưởng ban``: a lowercase head inside another word is not a head.
     if not toks[j].wstart and not toks[j].cap and j > 0 and toks[j - 1].text.isalpha():
         return None
+    size = len(head.words)
+    if head.kind == "position-field":
+        # ``công chức`` is a position only with its field: ``Công chức Tư pháp – Hộ tịch``; the
+        # field's dashes are part of it and never split the title (O2).
+        field_ = _civil_fields().match(toks, j + size)
+        if field_ is None:
+            return None
+        size += len(field_.words)
     # "quyền"/"cựu" only before a head; "nguyên" too ("nguyên liệu" never reaches here).
-    return (j - i) + len(head.words), head
+    return (j - i) + size, head
 
 
 def _is_honorific_at(toks: list[_Tok], i: int) -> _Entry | None:
@@ -669,9 +700,10 @@ class _Scanner:
         return e is not None and e.kind == "credit"
 
     def right_name(self, j: int) -> tuple[int, int, bool] | None:
-        """``Chủ tịch UBND xã, ông X``: an honorific and a name right after a chain."""
+        """``Chủ tịch UBND xã, ông X``, ``(Giám đốc Trung tâm – bà X``: an honorific and a name
+        right after a chain, after a comma or a dash."""
         toks = self.toks
-        k = j + 1 if j < self.n and toks[j].text == "," else j
+        k = j + 1 if j < self.n and (toks[j].text == "," or toks[j].text in _DASHES) else j
         h = _is_honorific_at(toks, k)
         if h is None or h.kind == "status":
             return None
@@ -682,23 +714,72 @@ class _Scanner:
             return None
         return b, e, True
 
-    def honorific_names(self) -> list[tuple[int, int]]:
-        """Every honorific + name in the block: subjects that an appointment cue can attach to."""
-        out = []
+    def honorific_names(self) -> list[tuple[int, int, bool, int]]:
+        """Every honorific + name in the block: subjects that an appointment cue can attach to.
+
+        Returns (start, end, short, group). After a plural honorific (``các đồng chí``, ``hai ông``) every
+        name of the list that follows is a subject (``các đồng chí A và B được bầu …``, O6). One
+        capitalised syllable after an honorific (``Đồng chí Kiên đồng thời là …``) is a short
+        reference, resolved later against the full names of the article.
+        """
+        toks = self.toks
+        out: list[tuple[int, int, bool, int]] = []
         i = 0
         while i < self.n:
-            h = _is_honorific_at(self.toks, i)
+            h = _is_honorific_at(toks, i)
             if h is None or h.kind == "status":
                 i += 1
                 continue
             b = i + len(h.words)
-            e = min(_cap_run_end(self.toks, b, self.n), b + 4)
-            if e - b >= MIN_NAME and _name_ok(self.toks[b:e], surname=False) and not self._credit_before(b):
-                out.append((b, e))
+            plural = self._plural_before(i)
+            if plural and b < self.n and toks[b].text == ":":
+                b += 1
+            e = min(_cap_run_end(toks, b, self.n), b + 4)
+            if e - b >= MIN_NAME and _name_ok(toks[b:e], surname=False) and not self._credit_before(b):
+                out.append((b, e, False, i if plural else -1))
+                i = self._list_names(e, out, i) if plural else e
+            elif e - b == 1 and self._short_name_ok(b):
+                out.append((b, e, True, -1))
                 i = e
             else:
                 i += 1
         return out
+
+    def _plural_before(self, i: int) -> bool:
+        """``các``, ``hai``, ``những`` … right before an honorific: it names several people."""
+        plural = _cues().get("plural")
+        return plural is not None and i > 0 and any(
+            plural.match(self.toks, i - n) is not None and len(plural.match(self.toks, i - n).words) == n
+            for n in (1, 2) if i - n >= 0
+        )
+
+    def _list_names(self, k: int, out: list[tuple[int, int, bool, int]], group: int) -> int:
+        """The further names of a list after a plural honorific, joined by ``,`` or ``và``."""
+        toks = self.toks
+        while k < self.n and (toks[k].text == "," or toks[k].key == "và"):
+            b = k + 1
+            if b < self.n and toks[b].key == "và":
+                b += 1  # ``A, B, và C``
+            if _is_honorific_at(toks, b) is not None:
+                return k  # ``và đồng chí C``: the main loop reads it
+            e = _cap_run_end(toks, b, self.n)
+            if not MIN_NAME <= e - b <= 4 or not _name_ok(toks[b:e], surname=False) or _is_place(toks[b:e]):
+                return k
+            out.append((b, e, False, group))
+            k = e
+        return k
+
+    def _short_name_ok(self, b: int) -> bool:
+        """One name syllable after an honorific: not a position, organisation or word start."""
+        toks = self.toks
+        t = toks[b]
+        if not t.title_case or _head_at(toks, b) is not None or _organisations().match(toks, b) is not None:
+            return False
+        if _is_honorific_at(toks, b) is not None or self._credit_before(b):
+            return False
+        nxt = toks[b + 1] if b + 1 < self.n else None
+        # ``Bí thư``: the syllable starts a longer word, not a name.
+        return nxt is None or not nxt.text.isalpha() or (nxt.wstart and nxt.lower)
 
 
 # --------------------------------------------------------------------------- linking
@@ -760,22 +841,29 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
     chains = sc.chains()
     persons: list[_Person] = []
 
-    def person(b: int, e: int, span_end: int) -> _Person:
+    def person(b: int, e: int, span_end: int, short: bool = False) -> _Person:
         for p in persons:
             if p.first == b:
                 p.span_end = max(p.span_end, span_end)
                 return p
-        p = _Person(_text(adoc, toks, b, e), b, e, span_end)
+        p = _Person(_text(adoc, toks, b, e), b, e, span_end, short=short)
         persons.append(p)
         return p
 
     # Subjects named with an honorific, even before any title is known.
-    for b, e in sc.honorific_names():
-        person(b, e, e)
+    for b, e, short, group in sc.honorific_names():
+        person(b, e, e, short).group = group
 
     for chain in chains:
         titles = chain.titles
         left = sc.left_name(titles[0].start) if chain.cue is None else None
+        if left is None and chain.cue is None:
+            # ``Đồng chí Kiên, Chủ tịch UBND xã``: a short reference with its apposition.
+            s0 = titles[0].start
+            short_p = next((p for p in persons if p.short and p.last == s0 - 1 and s0 >= 1
+                            and toks[s0 - 1].text in _LEFT_SEPS), None)
+            if short_p is not None:
+                left = (short_p.first, short_p.last, True)
         subjects_first = chain.cue is not None and _cue_subjects(toks, persons, chain.cue[0])
         if left is None and not subjects_first:
             # Title before the name: split names off the capitalised runs that end titles.
@@ -794,8 +882,15 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
         owner: _Person | None = None
         if left is not None:
             owner = person(left[0], left[1], titles[-1].end)
-            for t in titles:
-                owner.titles.append((t.start, t.end, t.head))
+            # ``hai đồng chí A và B – Phó Chủ tịch UBND xã``: the apposition after the last name
+            # of a plural list belongs to every name of it.
+            owners = [owner]
+            if owner.group >= 0 and not any(p.group == owner.group and p.first > owner.first for p in persons):
+                owners = [p for p in persons if p.group == owner.group]
+            for o in owners:
+                o.span_end = max(o.span_end, titles[-1].end)
+                for t in titles:
+                    o.titles.append((t.start, t.end, t.head))
             continue
         if chain.cue is not None:
             subjects = _cue_subjects(toks, persons, chain.cue[0])
@@ -896,29 +991,37 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
     """Officials of one article: one Fact per person, titles merged, offsets at the name."""
     merged: dict[str, dict[str, Any]] = {}
     order: list[str] = []
+    found: list[tuple[_Person, list[_Tok]]] = []
     for toks in _blocks(adoc):
         try:
-            found = _scan_block(adoc, toks)
+            found.extend(_scan_block(adoc, toks))
         except Exception:
             log.debug("officials: block at %d failed", toks[0].start if toks else -1, exc_info=True)
             continue
-        for p, btoks in found:
-            if not p.titles:
+    full_names = {fold(p.name): p.name for p, _ in found if not p.short}
+    for p, btoks in found:
+        if not p.titles:
+            continue
+        if p.short:
+            # ``Đồng chí Kiên đồng thời là …``: the one full name of the article it abbreviates.
+            name = _expand_short(p.name, full_names)
+            if name is None:
                 continue
-            key = fold(p.name)
-            entry = merged.get(key)
-            if entry is None:
-                entry = {"name": p.name, "titles": [], "_roles": [], "_organisations": [], "_places": []}
-                merged[key] = entry
-                order.append(key)
-            for s, e, head in p.titles:
-                if e <= s:
-                    continue
-                title = _clean_title(_text(adoc, btoks, s, e))
-                if not title:
-                    continue
-                org, place = _title_parts(btoks, s, e)
-                _add_title(entry, title, head.value, org, place)
+            p.name = name
+        key = fold(p.name)
+        entry = merged.get(key)
+        if entry is None:
+            entry = {"name": p.name, "titles": [], "_roles": [], "_organisations": [], "_places": []}
+            merged[key] = entry
+            order.append(key)
+        for s, e, head in p.titles:
+            if e <= s:
+                continue
+            title = _clean_title(_text(adoc, btoks, s, e))
+            if not title:
+                continue
+            org, place = _title_parts(btoks, s, e)
+            _add_title(entry, title, head.value, org, place)
     facts: list[Fact] = []
     for key in order:
         data = merged[key]
@@ -930,6 +1033,19 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         start, end, sent = mentions[0]
         facts.append(Fact("officials", data, start, end, sent, mentions))
     return facts
+
+
+def _expand_short(short: str, full_names: dict[str, str]) -> str | None:
+    """The full name a one-syllable reference stands for: its given name (``Kiên`` for
+    ``Trương Văn Kiên``) or else its family name, when exactly one person of the article fits."""
+    key = fold(short)
+    for pos in (-1, 0):
+        hits = {k for k in full_names if k.split()[pos] == key}
+        if len(hits) == 1:
+            return full_names[hits.pop()]
+        if hits:
+            return None
+    return None
 
 
 def _add_title(entry: dict[str, Any], title: str, role: str, org: str | None, place: str | None) -> None:

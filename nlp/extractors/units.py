@@ -356,6 +356,19 @@ class _Reader:
         nxt = k + g
         return nxt < len(self.doc) and _is_cap(self.doc[nxt]) and self.doc[nxt - 1].whitespace_ == " "
 
+    def listed_name(self, k: int) -> bool:
+        """Token k starts a short Title-Case name that a list goes on from (`Đội Cung, …`,
+        `Đội Cung của …`), not a clause head such as `Trung tâm Phục vụ …` or `Hội Nông dân`."""
+        doc = self.doc
+        r = self.capital_run(k)
+        if not 2 <= r <= 4 or any(t.text.isupper() for t in doc[k : k + r]):
+            return False
+        nxt = k + r
+        if nxt >= len(doc) or doc[nxt].is_space or doc[nxt - 1].whitespace_ not in ("", " "):
+            return True
+        after = doc[nxt].text.lower()
+        return after in _ENUM_SEPARATORS | {"(", ")", ".", ";", "của", "thuộc"} or self.marker_after(nxt)[0] is not None
+
     def type_at(self, k: int) -> tuple[str, int] | None:
         """The unit type word starting at token k and where it ends (`phường`, `đặc khu`)."""
         doc = self.doc
@@ -448,14 +461,21 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         j += 1
     out: list[_Mention] = []
     province_only = utype == "tỉnh"
+    plural = label in res.type_of and reader.plural_before(s)
     while True:
         # An enumeration goes on over names only: `thành phố Hải Phòng mới, Trung tâm Phục vụ …`
-        # and `xã Lao Bảo, xã có …, Công an xã` stop at the clause head.
-        if out and reader.ends_enumeration(j):
+        # and `xã Lao Bảo, xã có …, Công an xã` stop at the clause head. After a plural type word
+        # a short Title-Case name that the list goes on from is still a name (`các phường Lê Mao,
+        # Đội Cung, Cửa Nam`, U5).
+        if out and reader.ends_enumeration(j) and not (plural and reader.listed_name(j)):
             break
         size = reader.read_name(j, utype, strict=bool(out))
         if not size or (out and not reader.title_case(j, j + size)):
             break
+        if out and not province_only and not _fits_type(reader.gaz, reader.span_text(j, j + size), utype):
+            break  # `TP. Vinh, Thành Vinh có …`: a known name of another type starts a new clause
+        if not out and size == 1 and _homograph_start(reader, s, j, label):
+            break  # `Xã Đàn là tuyến phố …`: a name that starts with a type word, not a unit
         name_text = _canonical(reader, reader.span_text(j, j + size), utype)
         start, end = doc[j].idx, doc[j + size - 1].idx + len(doc[j + size - 1].text)
         alias = res.alias_unit.get(name_key(name_text))
@@ -493,6 +513,32 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
     if not out and label in res.type_of and reader.plural_before(s):
         return _deferred_list(reader, e, utype, group)
     return out
+
+
+def _homograph_start(reader: _Reader, s: int, j: int, label: str) -> bool:
+    """A capitalised type word opening a sentence, then one syllable no unit has: the two are one
+    name that happens to start with a type word (`Xã Đàn`, a street), not a unit."""
+    doc = reader.doc
+    first = doc[s]
+    if label not in reader.res.type_of or not _is_cap(first) or first.text.isupper():
+        return False
+    prev = _prev_word(doc, s)
+    opens = first.is_sent_start or prev is None or prev.text in "(\"“'‘:;-–—•*>"
+    tok = doc[j]
+    return opens and _is_word(tok) and not reader.gaz.has_name(tok.text)
+
+
+def _fits_type(gaz: Gazetteer, name: str, utype: str) -> bool:
+    """A name that goes on an enumeration of ``utype`` units can be one: unknown to the gazetteer,
+    or known at that type's level (a former commune-level unit may be typed with another
+    commune-level word, a former district-level one with another district-level word)."""
+    found = gaz.lookup(name)
+    if not found:
+        return gaz.province(name) is None
+    if gaz.lookup(name, utype):
+        return True
+    level = "commune" if utype in ("xã", "phường", "thị trấn") else "district"
+    return utype != "đặc khu" and any(c.level == level for c in found)
 
 
 def _canonical(reader: _Reader, name_text: str, utype: str) -> str:
@@ -672,6 +718,16 @@ def _bare_provinces(reader: _Reader, taken: list[tuple[int, int]]) -> list[_Ment
     return out
 
 
+_MAX_BELONGS_GAP = 15  # tokens between a unit and the `thuộc` + larger unit that holds it
+
+
+def _level(reader: _Reader, m: _Mention) -> int:
+    """3 for a province-level unit, 2 for a district-level one, 1 for a commune-level one."""
+    if m.type == "tỉnh" or (m.type == "thành phố" and reader.gaz.is_central_city(m.name)):
+        return 3
+    return 2 if m.type in ("thành phố", "huyện", "quận", "thị xã") else 1
+
+
 def _link_parents(reader: _Reader, mentions: list[_Mention]) -> None:
     """Give each mention the larger unit written right after it (`xã X, tỉnh Y`, `X thuộc quận Z`)."""
     doc = reader.doc
@@ -695,6 +751,25 @@ def _link_parents(reader: _Reader, mentions: list[_Mention]) -> None:
             if theirs > mine:
                 m.parent = nxt
                 break
+    # `xã X, một xã ven biển thuộc huyện Z (cũ)`, `xã X (nay là xã Y) thuộc huyện Z`: a larger unit
+    # after `thuộc` holds the smaller units before it in its sentence that have no parent yet.
+    adoc = reader.adoc
+    for idx, big in enumerate(ordered):
+        if big.tok_start == 0 or fold(doc[big.tok_start - 1].text) != "thuộc":
+            continue
+        big_level = _level(reader, big)
+        if big_level < 2:
+            continue
+        sent = adoc.sentence_at(big.start).index if adoc.sentences else 0
+        for m in reversed(ordered[:idx]):
+            if big.tok_start - m.tok_end > _MAX_BELONGS_GAP:
+                break
+            if adoc.sentences and adoc.sentence_at(m.start).index != sent:
+                break
+            if _level(reader, m) >= big_level:
+                break  # `xã A, huyện B thuộc tỉnh C`: B's parent, and A already has B
+            if m.parent is None:
+                m.parent = big
     # An enumeration shares its last item's parent: `phường A, B, C thuộc quận Z`.
     by_group: dict[int, list[_Mention]] = {}
     for m in ordered:
@@ -779,6 +854,12 @@ def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], res
             elif not new and not old and len(wide) == 1:
                 # A pre-merger unit the gazetteer lacks: the article's one province (U9).
                 province = next(iter(wide))
+            elif not new and not old and unit.type in ABOLISHED:
+                # A former district the gazetteer lacks whose name a 2025 unit carries on in one
+                # province only (`thị xã Cửa Lò` → phường Cửa Lò): that province.
+                heirs = {c.province for c in gaz.lookup(unit.name) if not c.is_old}
+                if len(heirs) == 1:
+                    province = heirs.pop()
         if chosen:
             province = chosen[0].province
     data["province"] = province
