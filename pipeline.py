@@ -256,6 +256,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     from crawler.registry import load_sources, sources_as_dicts
 
+    if args.action == "check":
+        from crawler.check import check_sources, format_report
+
+        sources = load_sources(args.sources_file)
+        if args.sources:
+            wanted = [n.strip() for n in args.sources.split(",") if n.strip()]
+            by_name = {s.name: s for s in sources}
+            unknown = [n for n in wanted if n not in by_name]
+            if unknown:
+                raise ValueError(f"unknown source(s) {unknown}; the registry has {sorted(by_name)}")
+            sources = [by_name[n] for n in wanted]
+        reports = check_sources(sources, timeout=args.timeout)
+        if args.json:
+            print(json.dumps(reports, ensure_ascii=False, indent=2))
+        else:
+            print(format_report(reports))
+        return 0 if all(r.get("working") for r in reports) else 1
     if args.json:
         print(json.dumps(sources_as_dicts(args.sources_file), ensure_ascii=False, indent=2))
     else:
@@ -331,9 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", "Browse the database in Datasette, read-only, at http://HOST:PORT/.", cmd_serve)
     p.add_argument("--port", type=int, default=8001, help="default: %(default)s")
     p.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    p = command("sources", "List the sources registry.", cmd_sources, db=False)
-    p.add_argument("--json", action="store_true", help="print the registry as JSON")
+    p = command("sources", "List the sources registry, or check what its feeds and sitemaps answer.",
+                cmd_sources, db=False)
+    p.add_argument("action", nargs="?", choices=["list", "check"], default="list",
+                   help="list (default), or check: fetch robots.txt, the homepage and every configured or "
+                        "discovered feed/sitemap once; report status, content type and entries (stores nothing)")
+    p.add_argument("--json", action="store_true", help="print the registry (or the check report) as JSON")
     p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
+    p.add_argument("--sources", help="check: only these comma-separated source names (default: all)")
+    p.add_argument("--timeout", type=float, default=10, help="check: seconds per request (default: %(default)s)")
     p = command("stats", "Counts of articles, facts and runs.", cmd_stats)
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     return parser

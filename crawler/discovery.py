@@ -208,3 +208,69 @@ def page_links(html: str, page_url: str) -> tuple[list[str], list[str]]:
 
 def _unique(urls: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(urls))
+
+
+# -- discovery from a homepage (robots.txt, <link rel=alternate>, well-known sitemap paths) -----
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+# Tried only when robots.txt names no sitemap: each costs the site one request a night.
+FALLBACK_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap-news.xml", "/news-sitemap.xml")
+_SITEMAP_LINE_RE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def robots_url(homepage: str) -> str:
+    """``/robots.txt`` of the homepage's origin."""
+    return canonical_url("/robots.txt", homepage) or homepage.rstrip("/") + "/robots.txt"
+
+
+def robots_sitemaps(text: str, base_url: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt (any group, any case), made absolute.
+
+    Sites list their real sitemap here far more often than at ``/sitemap.xml``, so this is the
+    first place discovery looks.
+    """
+    urls = (canonical_url(m.group(1), base_url) for m in _SITEMAP_LINE_RE.finditer(text or ""))
+    return _unique(u for u in urls if u)
+
+
+def feed_links(html: str, page_url: str) -> list[str]:
+    """Feeds a page advertises with ``<link rel="alternate" type="application/rss+xml|atom+xml">``.
+
+    The autodiscovery convention browsers and feed readers use; most Vietnamese CMSs emit it on
+    the homepage even when the feed index page (``/rss``) is a JavaScript menu.
+    """
+    try:
+        tree = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    base = tree.xpath("//base/@href")
+    base_url = (canonical_url(base[0], page_url) if base else page_url) or page_url
+    out = []
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES and link.get("href"):
+            url = canonical_url(link.get("href"), base_url)
+            if url:
+                out.append(url)
+    return _unique(out)
+
+
+def fallback_sitemaps(homepage: str) -> list[str]:
+    """Well-known sitemap locations on the homepage's origin (``/sitemap.xml`` and news sitemaps)."""
+    return _unique(u for u in (canonical_url(p, homepage) for p in FALLBACK_SITEMAP_PATHS) if u)
+
+
+def is_news_sitemap(url: str) -> bool:
+    """Google News / "news" sitemaps list recent articles: read them before others in an index."""
+    return "news" in url.lower()
+
+
+def conditional_headers(validators: dict | None) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` for the validators a listing sent last time."""
+    headers: dict[str, str] = {}
+    if validators and validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    if validators and validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    return headers

@@ -82,6 +82,8 @@ class StoreArticlePipeline:
             "too_old": n("too_old"),
             "listings_fetched": n("listings_fetched") + n("sections_fetched"),
             "listings_failed": n("listings_failed"),
+            "listings_unchanged": n("listings_unchanged"),  # 304 to a conditional request
+            "listings_discovered": n("discovered_listings"),  # from robots.txt / homepage <link>
             "requests": int(stats.get("downloader/request_count", 0)),
             "errors": dict(sorted(errors.items())),
             "sources": [s.name for s in getattr(spider, "sources", [])],

@@ -19,7 +19,7 @@ DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
 
 KINDS = ("provincial", "national")
 SELECTOR_KEYS = ("title", "date", "body")
-_LIST_FIELDS = ("feeds", "sitemaps", "sections", "allowed_domains")
+_LIST_FIELDS = ("feeds", "sitemaps", "sections", "guessed", "allowed_domains")
 _KNOWN_KEYS = {
     "name",
     "province",
@@ -28,6 +28,7 @@ _KNOWN_KEYS = {
     "feeds",
     "sitemaps",
     "sections",
+    "guessed",
     "allowed_domains",
     "selectors",
     "article_url_pattern",
@@ -52,6 +53,7 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    guessed: tuple[str, ...] = ()  # those feeds/sitemaps/sections nobody has seen work
     allowed_domains: tuple[str, ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
     article_url_pattern: str | None = None
@@ -140,6 +142,10 @@ def _parse_row(raw: Any, where: str) -> Source:
     for d in domains:
         if not _DOMAIN_RE.match(d) and not re.fullmatch(r"[0-9.]+|[0-9a-f:]+", d):
             raise SourceError(f"{where}: allowed_domains entry {d!r} is not a host name")
+    listed = {*lists["feeds"], *lists["sitemaps"], *lists["sections"]}
+    stray = [u for u in lists["guessed"] if u not in listed]
+    if stray:
+        raise SourceError(f"{where}: guessed {stray} must also be in feeds, sitemaps or sections")
     for url in (homepage, *lists["feeds"], *lists["sitemaps"], *lists["sections"]):
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == d or host.endswith("." + d) for d in domains):
@@ -172,6 +178,7 @@ def _parse_row(raw: Any, where: str) -> Source:
         feeds=lists["feeds"],
         sitemaps=lists["sitemaps"],
         sections=lists["sections"],
+        guessed=lists["guessed"],
         allowed_domains=domains,
         selectors=dict(selectors),
         article_url_pattern=pattern,

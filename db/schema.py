@@ -191,10 +191,20 @@ def _m3_views(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m4_feed_state(db: sqlite_utils.Database) -> None:
+    """HTTP validators (ETag, Last-Modified) per feed/sitemap URL, so the nightly crawl can ask
+    "changed since last night?" and a 304 costs the site almost nothing."""
+    db["feed_state"].create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str, "status": int},
+        pk="url",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
     _m3_views,
+    _m4_feed_state,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -197,6 +197,23 @@ class Store:
         row["counts"] = json.loads(row["counts"]) if row.get("counts") else {}
         return row
 
+    # -- feed/sitemap validators -------------------------------------------------------------
+
+    def feed_validators(self, url: str) -> dict[str, Any]:
+        """``{"etag", "last_modified", "checked_at", "status"}`` last seen for a feed/sitemap URL
+        (empty dict when never fetched): the crawler sends them back as conditional headers."""
+        rows = list(self.db.query("SELECT * FROM feed_state WHERE url = ?", [url]))
+        return {k: v for k, v in rows[0].items() if k != "url"} if rows else {}
+
+    def save_feed_validators(
+        self, url: str, etag: str | None, last_modified: str | None, status: int | None
+    ) -> None:
+        """Remember a listing's validators after a fetch.  On a 304 the caller passes the old ones
+        (a 304 may omit them), so they survive until the listing really changes."""
+        row = {"url": url, "etag": etag, "last_modified": last_modified, "checked_at": now_iso(), "status": status}
+        with self.db.conn:
+            self.db["feed_state"].upsert(row, pk="url")
+
     # -- summaries --------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:

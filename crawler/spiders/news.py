@@ -4,6 +4,13 @@ Discovery requests (feeds, sitemaps, section pages) are made on every run; artic
 made only for canonical URLs the store does not hold yet, because the database is our seen-URL
 store across nights (Scrapy's JOBDIR only resumes one interrupted job).
 
+Feeds and sitemaps are fetched conditionally (If-None-Match / If-Modified-Since with the
+validators kept in the store's ``feed_state``): a 304 means "unchanged since last night" and
+yields nothing, which is most of what a polite nightly crawl sends.  A registry row needs only a
+homepage: when a source has no feed or sitemap, or none of them answers, the spider discovers
+them from robots.txt ``Sitemap:`` lines, the homepage's ``<link rel="alternate">`` feeds and the
+well-known sitemap paths, and reads the homepage for article links as well.
+
 Spider arguments (``-a``): ``sources_file`` (TOML/JSON registry, default the bundled one),
 ``sources`` (comma-separated names to restrict to), ``since`` (YYYY-MM-DD: skip listings dated
 earlier and drop older articles), ``max_section_pages`` (overrides the MAX_SECTION_PAGES setting).
@@ -22,7 +29,20 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.discovery import Entry, expand_sitemap_template, is_feed, page_links, parse_feed, parse_sitemap
+from crawler.discovery import (
+    Entry,
+    conditional_headers,
+    expand_sitemap_template,
+    fallback_sitemaps,
+    feed_links,
+    is_feed,
+    is_news_sitemap,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+    robots_url,
+)
 from crawler.extraction import extract_article
 from crawler.items import ArticleItem
 from crawler.registry import Source, load_sources
@@ -66,6 +86,10 @@ class NewsSpider(scrapy.Spider):
         self.known: set[str] = set()
         self.seen_articles: set[str] = set()
         self.seen_pages: set[str] = set()
+        self.feed_store: Any = None  # db.store.Store for feed/sitemap validators, opened in start()
+        self._pending: dict[str, int] = {}  # source name -> configured listings not answered yet
+        self._working: set[str] = set()  # sources with at least one configured listing answering
+        self._discovering: set[str] = set()  # sources whose listings are being discovered
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -123,11 +147,100 @@ class NewsSpider(scrapy.Spider):
             cb_kwargs={"source": source, **cb_kwargs},
         )
 
+    def _listing_request(
+        self, url: str, source: Source, configured: bool, probe: bool = False
+    ) -> scrapy.Request | None:
+        """A conditional request for a feed or sitemap (304 is handled, not an error).
+
+        *configured*: listed in the registry (its failure counts towards discovery); *probe*: a
+        guessed well-known location, whose 404 is logged quietly.
+        """
+        canon = canonical_url(url)
+        if not canon or canon in self.seen_pages or not host_allowed(canon, source.allowed_domains):
+            return None
+        self.seen_pages.add(canon)
+        validators = self.feed_store.feed_validators(canon) if self.feed_store is not None else {}
+        return scrapy.Request(
+            canon,
+            callback=self.parse_listing_xml,
+            errback=self.listing_failed,
+            headers=conditional_headers(validators),
+            cb_kwargs={"source": source},
+            meta={"handle_httpstatus_list": [304], "configured": configured, "probe": probe, "validators": validators},
+        )
+
+    def _open_feed_store(self) -> None:
+        """The store that keeps feed/sitemap validators (imported here: unit tests need no db)."""
+        db_path = self.crawler.settings.get("NEWS_DB")
+        if not db_path:
+            return
+        from db.store import Store
+
+        self.feed_store = Store(db_path)
+
+    def closed(self, reason: str) -> None:
+        """Close the validators' store when the spider finishes."""
+        if self.feed_store is not None:
+            self.feed_store.close()
+            self.feed_store = None
+
+    def _save_validators(self, response: Response, keep: bool) -> None:
+        """Remember ETag/Last-Modified of a listing (*keep*: a 304, reuse the old ones if absent).
+
+        A sitemap index is stored without validators so that it is always read again: its
+        children (monthly shards) change while the index itself often does not.
+        """
+        if self.feed_store is None:
+            return
+        old = _meta(response).get("validators") or {}
+        etag = response.headers.get(b"ETag", b"").decode("latin-1") or (old.get("etag") if keep else None)
+        modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or (
+            old.get("last_modified") if keep else None
+        )
+        url = canonical_url(response.url) or response.url
+        self.feed_store.save_feed_validators(url, etag, modified, response.status)
+
+    def _listing_done(self, source: Source, meta: dict[str, Any], ok: bool) -> Iterator[scrapy.Request]:
+        """Account for a configured listing's answer; when none of them works, start discovery."""
+        if not meta.get("configured") or source.name not in self._pending:
+            return
+        if ok:
+            self._working.add(source.name)
+        self._pending[source.name] -= 1
+        if self._pending[source.name] <= 0 and source.name not in self._working:
+            logger.info("%s: none of its feeds/sitemaps answered; discovering them from the homepage", source.name)
+            yield from self._discovery_requests(source)
+
+    def _discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
+        """robots.txt (for ``Sitemap:`` lines) and the homepage (for feed links and articles)."""
+        if source.name in self._discovering:
+            return
+        self._discovering.add(source.name)
+        self._inc("discovery_started")
+        yield scrapy.Request(
+            robots_url(source.homepage),
+            callback=self.parse_robots,
+            errback=self.robots_failed,
+            cb_kwargs={"source": source},
+            dont_filter=True,
+        )
+        home = canonical_url(source.homepage) or source.homepage
+        refetch = home in self.seen_pages  # already read as a section: read again for its <link>s
+        self.seen_pages.add(home)
+        yield scrapy.Request(
+            home,
+            callback=self.parse_homepage,
+            errback=self.discovery_failed,
+            cb_kwargs={"source": source, "as_section": not refetch},
+            dont_filter=refetch,
+        )
+
     # -- start ------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Load the store's URLs, then request every source's feeds, sitemaps and sections."""
         self.known = self._load_known()
+        self._open_feed_store()
         logger.info(
             "crawling %d source(s) %s; %d article URLs already stored",
             len(self.sources),
@@ -135,41 +248,99 @@ class NewsSpider(scrapy.Spider):
             len(self.known),
         )
         for source in self.sources:
-            for url in source.feeds:
-                if req := self._page_request(url, source, self.parse_listing_xml):
+            listings = [*source.feeds, *(u for t in source.sitemaps for u in expand_sitemap_template(t))]
+            requests = [r for url in listings if (r := self._listing_request(url, source, configured=True))]
+            if requests:
+                self._pending[source.name] = len(requests)
+                for req in requests:
                     yield req
-            for template in source.sitemaps:
-                for url in expand_sitemap_template(template):
-                    if req := self._page_request(url, source, self.parse_listing_xml):
-                        yield req
-            sections = source.sections or (() if source.feeds or source.sitemaps else (source.homepage,))
-            for url in sections:
+            else:  # only a homepage (and maybe sections): find its feeds and sitemaps
+                for req in self._discovery_requests(source):
+                    yield req
+            for url in source.sections:
                 if req := self._page_request(url, source, self.parse_section, depth=1):
                     yield req
 
     # -- discovery callbacks ----------------------------------------------------------------
 
     def parse_listing_xml(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
-        """A feed or a sitemap (index or urlset), whatever the URL claimed it was."""
+        """A feed or a sitemap (index or urlset), whatever the URL claimed it was; 304: unchanged."""
+        meta = _meta(response)
+        if response.status == 304:
+            self._inc("listings_unchanged")
+            self._save_validators(response, keep=True)
+            yield from self._listing_done(source, meta, ok=True)
+            return
         self._inc("listings_fetched")
         body = response.body
         if is_feed(body):
+            self._save_validators(response, keep=False)
+            yield from self._listing_done(source, meta, ok=True)
             entries = parse_feed(body, response.url)
             yield from self._entries(entries, source, check_pattern=False)
             return
         kind, entries = parse_sitemap(body, response.url)
         if kind == "index":
+            if self.feed_store is not None:
+                self.feed_store.save_feed_validators(canonical_url(response.url) or response.url, None, None, 200)
+            yield from self._listing_done(source, meta, ok=True)
             limit = self.crawler.settings.getint("SITEMAP_MAX_CHILDREN", 5)
             children = [e for e in entries if not self._too_old(e.date)]
-            children.sort(key=lambda e: e.date.timestamp() if e.date else float("-inf"), reverse=True)
+            children.sort(
+                key=lambda e: (is_news_sitemap(e.url), e.date.timestamp() if e.date else float("-inf")),
+                reverse=True,
+            )
             for entry in children[:limit]:
-                if req := self._page_request(entry.url, source, self.parse_listing_xml):
+                if req := self._listing_request(entry.url, source, configured=False):
                     yield req
         elif kind == "urlset":
+            self._save_validators(response, keep=False)
+            yield from self._listing_done(source, meta, ok=True)
             yield from self._entries(entries, source, check_pattern=True)
         else:
-            logger.warning("%s: neither a feed nor a sitemap (%d bytes)", response.url, len(body))
+            log = logger.info if meta.get("probe") else logger.warning
+            log("%s: neither a feed nor a sitemap (%d bytes)", response.url, len(body))
             self._inc("errors/not_feed_or_sitemap")
+            yield from self._listing_done(source, meta, ok=False)
+
+    def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        """Sitemaps named in robots.txt; the well-known paths when it names none."""
+        text = response.text if isinstance(response, TextResponse) else ""
+        urls = [u for u in robots_sitemaps(text, response.url) if host_allowed(u, source.allowed_domains)]
+        probe = not urls
+        self._inc("discovered_listings", len(urls))
+        for url in urls or fallback_sitemaps(source.homepage):
+            if req := self._listing_request(url, source, configured=False, probe=probe):
+                yield req
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """No robots.txt (or it failed): try the well-known sitemap paths."""
+        source: Source = failure.request.cb_kwargs["source"]
+        logger.info("%s: robots.txt not read (%s); trying well-known sitemap paths", source.name, failure.value)
+        for url in fallback_sitemaps(source.homepage):
+            if req := self._listing_request(url, source, configured=False, probe=True):
+                yield req
+
+    def parse_homepage(self, response: Response, source: Source, as_section: bool = True) -> Iterator[scrapy.Request]:
+        """Feeds the homepage advertises, then (unless already read as a section) its article links."""
+        if isinstance(response, TextResponse):
+            feeds = [u for u in feed_links(response.text, response.url) if host_allowed(u, source.allowed_domains)]
+            self._inc("discovered_listings", len(feeds))
+            for url in feeds:
+                if req := self._listing_request(url, source, configured=False):
+                    yield req
+        if as_section:
+            yield from self.parse_section(response, source, depth=1)
+
+    def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Errback of feed/sitemap requests: log it; when all configured ones failed, discover."""
+        request = failure.request
+        if request.meta.get("probe") and failure.check(HttpError):
+            self._inc("probes_missing")
+            logger.info("no listing at %s (%s)", request.url, failure.value.response.status)
+        else:
+            self.discovery_failed(failure)
+        yield from self._listing_done(request.cb_kwargs["source"], request.meta, ok=False)
 
     def _entries(self, entries: list[Entry], source: Source, check_pattern: bool) -> Iterator[scrapy.Request]:
         pattern = source.article_re
@@ -274,3 +445,11 @@ class NewsSpider(scrapy.Spider):
         self._inc("listings_failed")
         self._inc(f"errors/{kind}")
         logger.warning("listing %s failed: %s", failure.request.url, kind)
+
+
+def _meta(response: Response) -> dict[str, Any]:
+    """The request meta of a response, or {} for a response built without a request (tests)."""
+    try:
+        return response.meta
+    except AttributeError:
+        return {}
