@@ -19,6 +19,9 @@ def _run(text: str) -> list[tuple]:
 CASES = [
     # verb before the number
     ("Tháng 3, Trung tâm tiếp nhận 1.250 hồ sơ.", [(1250, "received", None, None)]),
+    # an abbreviation introduced in brackets does not cut the label from its count
+    ("Kết quả tháng 8: hồ sơ (HS) tiếp nhận: 2.416; HS trực tiếp 600.",
+     [(2416, "received", None, None), (600, "received", "direct", None)]),
     (
         "Xã đã giải quyết 980 hồ sơ, đang giải quyết 20 hồ sơ.",
         [(980, "resolved", None, None), (20, "pending", None, None)],
