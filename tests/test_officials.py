@@ -23,6 +23,9 @@ def _run(text: str) -> dict[str, list[str]]:
 
 # (phrasing, text, expected {name: titles}) — titles compared after folding, in any order.
 CASES = [
+    ("elected by consultation (hiệp thương) in the Front",
+     "Hội nghị lần thứ nhất, ông Đinh Văn Sơn được hiệp thương giữ chức Phó Chủ tịch Ủy ban MTTQ Việt Nam xã Tà Xùa.",
+     {"Đinh Văn Sơn": ["Phó Chủ tịch Ủy ban MTTQ Việt Nam xã Tà Xùa"]}),
     ("apposition after name with đồng chí",
      "Chiều 3/9, đồng chí Hà Minh Tuấn, Phó Bí thư Tỉnh ủy Gia Lai làm việc với xã.",
      {"Hà Minh Tuấn": ["Phó Bí thư Tỉnh ủy Gia Lai"]}),
