@@ -116,7 +116,7 @@ def test_expected_demo_facts_are_mostly_found(crawled: dict[str, Any]) -> None:
                     found[kind][0] += _present(kind, item, facts)
     for kind, (hit, total) in found.items():
         assert total, f"demo/expected.json has no {kind}"
-        assert hit / total >= 0.8, f"{kind}: only {hit}/{total} expected demo facts found"
+        assert hit / total >= 0.95, f"{kind}: only {hit}/{total} expected demo facts found"
 
 
 def _present(kind: str, item: dict[str, Any], facts: dict[str, list[dict[str, Any]]]) -> bool:
