@@ -28,6 +28,14 @@ __all__ = ["Article", "article_files", "demo_source", "load_articles", "serve_de
 
 logger = logging.getLogger(__name__)
 
+
+class _Server(ThreadingHTTPServer):
+    """The stdlib server queues only 5 pending connections; a crawler with more in flight would
+    see dropped connections and one-second retries."""
+
+    request_queue_size = 128
+
+
 HOST = "127.0.0.1"
 
 
@@ -62,7 +70,7 @@ def serve_demo_site(port: int = 0) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="demo-site-") as tmp:
         root = Path(tmp)
         handler = partial(DemoRequestHandler, directory=str(root))
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = _Server((HOST, port), handler)
         server.daemon_threads = True
         base_url = f"http://{HOST}:{server.server_address[1]}"
         try:
