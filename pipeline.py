@@ -110,6 +110,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return cmd_process(args) or code
 
 
+def cmd_nightly(args: argparse.Namespace) -> int:
+    from monitor.nightly import cmd_nightly as run_night
+
+    return run_night(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
     from demo.server import demo_source, serve_demo_site
@@ -324,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("process", "Extract facts from stored articles not yet processed.", cmd_process)
     p.add_argument("--reprocess", action="store_true", help="re-extract every article (rules changed)")
     crawl_options(command("run", "Crawl, then process: the nightly job.", cmd_run))
+    p = command("nightly", "The nightly job: crawl, process, relevance and stories, night report; one run at a time.",
+                cmd_nightly)
+    from monitor.nightly import add_arguments as nightly_arguments
+
+    nightly_arguments(p)
     p = command("demo", "Serve the bundled sample site on 127.0.0.1, crawl it, extract, summarise.", cmd_demo)
     p.add_argument("--port", type=int, default=0, help="port for the demo site (default: any free port)")
     p = command("extract", "Extract facts from a JSON Lines file (spec format); no database.",

@@ -200,11 +200,48 @@ def _m4_feed_state(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m5_signals(db: sqlite_utils.Database) -> None:
+    """Monitoring signals (``monitor/``): a relevance score per article for the two-tier rollout
+    (``relevance`` in [0, 1], ``relevance_version`` saying which lexicon and facts produced it, so
+    a lexicon change re-scores), and near-duplicate stories (``story_id`` = smallest article id of
+    the cluster; ``story_bands`` holds the MinHash LSH buckets so a new article is compared only
+    with articles sharing a bucket). The ``stories`` view counts each story once: aggregates over
+    republished text should count ``DISTINCT story_id``, not articles."""
+    articles = db["articles"]
+    articles.add_column("relevance", float)
+    articles.add_column("relevance_version", str)
+    articles.add_column("story_id", int)
+    articles.create_index(["story_id"])
+    articles.create_index(["relevance"])
+    db["story_bands"].create(
+        {"band": int, "bucket": int, "article_id": int},
+        pk=("band", "bucket", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["story_bands"].create_index(["article_id"])
+    db.execute(
+        """CREATE VIEW stories AS
+        SELECT a.story_id AS story_id,
+               count(*) AS articles,
+               count(DISTINCT a.site) AS sites,
+               group_concat(DISTINCT a.site) AS site_list,
+               min(a.published) AS first_published,
+               max(a.published) AS last_published,
+               max(a.relevance) AS relevance,
+               (SELECT f.title FROM articles f WHERE f.id = a.story_id) AS title,
+               (SELECT f.url FROM articles f WHERE f.id = a.story_id) AS url
+        FROM articles a
+        WHERE a.story_id IS NOT NULL
+        GROUP BY a.story_id"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
     _m3_views,
     _m4_feed_state,
+    _m5_signals,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

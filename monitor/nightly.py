@@ -1,0 +1,213 @@
+"""The nightly job: crawl → process → signals (relevance, stories) → report, once per database.
+
+``pipeline.py nightly`` (or ``python -m monitor.nightly``) is what cron or a systemd timer runs
+(docs/NIGHTLY.md). It differs from ``pipeline.py run`` in what an unattended job needs:
+
+* a lock (:mod:`monitor.lock`): a second run overlapping a slow one exits at once (exit code 75,
+  ``EX_TEMPFAIL``: "try again later") instead of crawling the same sites twice;
+* every step runs even when an earlier one failed (a crashed crawl still leaves stored articles to
+  process, score and report), and the failure is recorded, not lost;
+* one ``runs`` row of kind ``nightly`` with the totals, the per-source counts when the crawl
+  gives them, the signals, the report paths and the exit code;
+* an exit code a monitor can act on: 0 all sources fine, 1 a source failed (the report says which
+  and why), 2 the run itself failed (a step raised).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from monitor.lock import AlreadyRunning, RunLock
+
+log = logging.getLogger(__name__)
+
+__all__ = ["NightResult", "run_nightly", "add_arguments", "cmd_nightly", "main", "EXIT_LOCKED"]
+
+EXIT_OK, EXIT_SOURCE_FAILED, EXIT_RUN_FAILED = 0, 1, 2
+EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: another run holds the lock; try again later
+
+
+@dataclass
+class NightResult:
+    """What one nightly run did; ``exit_code`` is what the command exits with."""
+
+    run_id: int
+    exit_code: int
+    new_articles: int = 0
+    crawl: dict[str, Any] | None = None
+    process: dict[str, Any] | None = None
+    relevance: dict[str, Any] | None = None
+    stories: dict[str, Any] | None = None
+    failed_sources: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-able digest for the command's output."""
+        crawl = (self.crawl or {}).get("counts") or {}
+        return {
+            "run_id": self.run_id,
+            "exit_code": self.exit_code,
+            "new_articles": self.new_articles,
+            "articles_fetched": crawl.get("articles_fetched"),
+            "process": self.process,
+            "relevance": self.relevance,
+            "stories": self.stories,
+            "failed_sources": self.failed_sources,
+            "errors": self.errors,
+            "reports": [str(p) for p in self.reports],
+        }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def run_nightly(
+    db_path: Path | str,
+    sources_file: Path | str | None = None,
+    names: list[str] | None = None,
+    since: str | None = None,
+    reports_dir: Path | str = Path("reports"),
+    crawl_settings: dict[str, Any] | None = None,
+    sources: list[dict] | None = None,
+    timeout: float | None = None,
+    progress: bool = False,
+    night: date | None = None,
+) -> NightResult:
+    """Run the whole night under the database's lock; raise :class:`AlreadyRunning` if it is held.
+
+    *sources*/*sources_file*/*names*/*since*/*crawl_settings*/*timeout* go to
+    :func:`crawler.run.run_crawl`; *night* (default: today, local time) names the report files.
+    """
+    from crawler.run import run_crawl
+    from db.store import Store
+    from monitor.relevance import score_articles
+    from monitor.report import collect, failed_sources, write_reports
+    from monitor.stories import link_stories
+    from nlp.process import process_articles
+
+    night = night or date.today()
+    with RunLock(db_path):
+        store = Store(db_path)
+        try:
+            since_id = int(store.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+            result = NightResult(run_id=store.start_run("nightly"), exit_code=EXIT_OK)
+            status = "interrupted"
+            try:
+                try:
+                    result.crawl = run_crawl(db_path, sources=sources, sources_file=sources_file, names=names,
+                                             settings=crawl_settings, since=since, timeout=timeout)
+                except Exception as exc:  # keep going: what was stored before the failure is worth processing
+                    log.error("nightly: crawl failed: %s", exc)
+                    result.errors.append(f"crawl: {_first_line(exc)}")
+                steps = (
+                    ("process", lambda: process_articles(store, progress=progress)),
+                    ("relevance", lambda: score_articles(store)),
+                    ("stories", lambda: link_stories(store)),
+                )
+                for name, step in steps:
+                    try:
+                        setattr(result, name, step())
+                    except Exception as exc:
+                        log.exception("nightly: %s failed", name)
+                        result.errors.append(f"{name}: {_first_line(exc)}")
+                result.new_articles = int(
+                    store.db.execute("SELECT count(*) FROM articles WHERE id > ?", [since_id]).fetchone()[0])
+                result.failed_sources, any_failed = failed_sources(result.crawl)
+                crawl_status = (result.crawl or {}).get("status")
+                if result.crawl and crawl_status != "ok":
+                    any_failed = True  # e.g. closespider_timeout: some sources were not crawled to the end
+                result.exit_code = (EXIT_RUN_FAILED if result.errors
+                                    else EXIT_SOURCE_FAILED if any_failed else EXIT_OK)
+                try:
+                    data = collect(store, since_id, night, result.crawl, result.process,
+                                   {**(result.relevance or {}), **(result.stories or {})}, result.errors, result.run_id)
+                    result.reports = write_reports(data, reports_dir)
+                except Exception as exc:
+                    log.exception("nightly: report failed")
+                    result.errors.append(f"report: {_first_line(exc)}")
+                    result.exit_code = EXIT_RUN_FAILED
+                status = {EXIT_OK: "ok", EXIT_SOURCE_FAILED: "partial"}.get(result.exit_code, "failed")
+            finally:
+                _finish(store, result, status, since_id)
+        finally:
+            store.close()
+    log.info("nightly run %d: exit %d, %d new article(s)", result.run_id, result.exit_code, result.new_articles)
+    return result
+
+
+def _finish(store: Any, result: NightResult, status: str, since_id: int) -> None:
+    """Close the ``runs`` row: the usual columns plus everything else in ``counts``."""
+    crawl_counts = (result.crawl or {}).get("counts") or {}
+    sources = crawl_counts.get("sources")
+    store.finish_run(
+        result.run_id,
+        status=status,
+        articles_fetched=crawl_counts.get("articles_fetched", 0),
+        articles_new=result.new_articles,
+        articles_processed=(result.process or {}).get("articles_processed", 0),
+        facts_written=(result.process or {}).get("facts_written", 0),
+        crawl_run_id=(result.crawl or {}).get("id"),
+        crawl_status=(result.crawl or {}).get("status"),
+        crawl={k: v for k, v in crawl_counts.items() if k != "sources"},
+        sources=sources if isinstance(sources, dict) else {name: None for name in sources or []},
+        process=result.process,
+        relevance=result.relevance,
+        stories=result.stories,
+        failed_sources=result.failed_sources,
+        errors=result.errors,
+        reports=[str(p) for p in result.reports],
+        exit_code=result.exit_code,
+        since_article_id=since_id,
+    )
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``nightly`` options (``--db`` and ``-q`` come from pipeline.py's common options)."""
+    parser.add_argument("--sources", help="comma-separated source names (default: all)")
+    parser.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
+    parser.add_argument("--since", help="skip articles published before this date (YYYY-MM-DD)")
+    parser.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
+    parser.add_argument("--reports-dir", type=Path, default=Path("reports"),
+                        help="where the night report goes (default: %(default)s)")
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    """Run the night; print its summary as JSON; exit 0/1/2, or 75 when another run holds the lock."""
+    names = [n.strip() for n in args.sources.split(",") if n.strip()] if args.sources else None
+    try:
+        result = run_nightly(args.db, sources_file=args.sources_file, names=names, since=args.since,
+                             reports_dir=args.reports_dir, timeout=args.timeout,
+                             progress=not getattr(args, "quiet", False))
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        return EXIT_LOCKED
+    sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False, indent=2, default=str) + "\n")
+    return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m monitor.nightly``: the same as ``pipeline.py nightly``."""
+    parser = argparse.ArgumentParser(prog="python -m monitor.nightly", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("data/news.db"), help="SQLite database (default: %(default)s)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return cmd_nightly(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
