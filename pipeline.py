@@ -90,7 +90,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     names = [n.strip() for n in args.sources.split(",")] if args.sources else None
     counts = run_crawl(args.db, sources_file=args.sources_file, names=names, since=args.since,
-                       timeout=args.timeout)
+                       timeout=args.timeout, jobdir=args.jobdir)
     print(json.dumps(counts, ensure_ascii=False, indent=2, default=str))
     return 0
 
@@ -325,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
         p.add_argument("--since", help="skip articles published before this date (YYYY-MM-DD)")
         p.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
+        p.add_argument("--jobdir", type=Path, help="Scrapy JOBDIR: resume an interrupted crawl's queue")
 
     crawl_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl))
     p = command("process", "Extract facts from stored articles not yet processed.", cmd_process)

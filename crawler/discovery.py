@@ -102,8 +102,12 @@ def is_feed(body: bytes) -> bool:
     return root is not None and _local(root.tag) in ("rss", "feed", "rdf")
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Entry]:
-    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; empty for anything else."""
+def parse_feed(body: bytes, base_url: str, keep_unfollowable: bool = False) -> list[Entry]:
+    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; empty for anything else.
+
+    Links that are not http(s) (``file://``, ``javascript:``) are dropped, or with
+    *keep_unfollowable* kept as written so that the spider can count them as refused.
+    """
     root = _root(body)
     if root is None:
         return []
@@ -125,6 +129,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
         else:
             continue
         url = canonical_url(link, base_url)
+        if not url and keep_unfollowable and link and link.strip():
+            url = link.strip()
         if url:
             entries.append(Entry(url, parse_date(when)))
     return entries

@@ -42,23 +42,39 @@ class StoreArticlePipeline:
         self.run_id = self.store.start_run("crawl")
         logger.info("crawl run %s writing to %s", self.run_id, self.db_path)
 
+    def _per_source(self, item: ArticleItem, key: str, error: str | None = None) -> None:
+        counts = getattr(self.crawler.spider, "source_counts", None)
+        name = item.get("site")
+        if counts is None or not name:
+            return
+        counts.inc(name, key)
+        if error:
+            counts.error(name, error)
+
     def process_item(self, item: ArticleItem) -> ArticleItem:
+        """Store one article: ``Store.add_article`` is a single INSERT in its own transaction, so
+        a crawl killed at any moment leaves whole articles or none (the resume guarantee)."""
         stats = self.crawler.stats
         try:
             new_id = self.store.add_article(dict(item))
         except ValueError as exc:
             stats.inc_value(STAT + "failed")
             stats.inc_value(STAT + "errors/store_rejected")
+            self._per_source(item, "failed", "store_rejected")
             raise DropItem(f"store rejected {item.get('url')}: {exc}") from exc
         if new_id is None:
             stats.inc_value(STAT + "duplicates")
+            self._per_source(item, "duplicates")
         else:
             stats.inc_value(STAT + "articles_new")
+            self._per_source(item, "new")
             logger.info("stored article %s: %s", new_id, item.get("url"))
         return item
 
     def counts(self, reason: str | None = None) -> dict[str, Any]:
-        """The run's counts from the crawler stats (keyword arguments of ``Store.finish_run``)."""
+        """The run's counts from the crawler stats (keyword arguments of ``Store.finish_run``):
+        totals, plus ``sources`` mapping each source name to its own counts and error types, so
+        the night report can say which paper failed and how."""
         stats = self.crawler.stats.get_stats()
 
         def n(key: str) -> int:
@@ -72,6 +88,10 @@ class StoreArticlePipeline:
         if stats.get("robotstxt/forbidden"):
             errors["robots_forbidden"] = stats["robotstxt/forbidden"]
         spider = self.crawler.spider
+        source_counts = getattr(spider, "source_counts", None)
+        per_source = source_counts.as_dict() if source_counts is not None else {}
+        for name in (s.name for s in getattr(spider, "sources", [])):
+            per_source.setdefault(name, {})
         return {
             "articles_fetched": n("articles_fetched"),
             "articles_new": n("articles_new"),
@@ -86,7 +106,9 @@ class StoreArticlePipeline:
             "listings_discovered": n("discovered_listings"),  # from robots.txt / homepage <link>
             "requests": int(stats.get("downloader/request_count", 0)),
             "errors": dict(sorted(errors.items())),
-            "sources": [s.name for s in getattr(spider, "sources", [])],
+            "dropped": n("dropped"),  # links refused before any request (offsite, private, scheme)
+            # per source: discovered, fetched, new, skipped, failed, dropped, errors {type: n}, …
+            "sources": per_source,
             "finish_reason": reason,
         }
 

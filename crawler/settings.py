@@ -36,6 +36,12 @@ TELNETCONSOLE_ENABLED = False
 # The SQLite database is our seen-URL store; an HTTP cache would only hide server changes.
 HTTPCACHE_ENABLED = False
 
+# Refuses private addresses and redirect loops, skips articles already stored (also when a
+# resumed JOBDIR queue replays them); before RobotsTxtMiddleware (100) so nothing private is asked.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.GuardMiddleware": 50,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.StoreArticlePipeline": 300,
 }

@@ -12,7 +12,8 @@ import pytest
 import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["crawl", "process", "run", "nightly", "demo", "extract", "evaluate", "export", "serve", "show", "sources", "stats"]
+COMMANDS = ["crawl", "process", "run", "nightly", "demo", "extract", "evaluate", "export", "serve", "show", "sources",
+            "stats"]
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

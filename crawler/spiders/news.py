@@ -24,7 +24,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -43,14 +42,31 @@ from crawler.discovery import (
     robots_sitemaps,
     robots_url,
 )
+from crawler.encoding import decode_html
 from crawler.extraction import extract_article
+from crawler.faults import SourceCounts, body_kind, error_kind, link_problem
 from crawler.items import ArticleItem
 from crawler.registry import Source, load_sources
-from crawler.urls import canonical_url, host_allowed, looks_like_article, page_number
+from crawler.urls import canonical_url, host_allowed, host_of, looks_like_article, page_number
 
 logger = logging.getLogger(__name__)
 
 STAT = "news/"  # prefix of this spider's counters in Scrapy's stats
+# Global counter → per-source counter (``crawler.faults.SOURCE_KEYS``); "errors/X" go to errors.
+_SOURCE_KEY = {
+    "discovered": "discovered",
+    "articles_fetched": "fetched",
+    "articles_new": "new",
+    "skipped_known": "skipped",
+    "failed": "failed",
+    "dropped": "dropped",
+    "duplicates": "duplicates",
+    "too_old": "too_old",
+    "listings_fetched": "listings_fetched",
+    "sections_fetched": "listings_fetched",
+    "listings_failed": "listings_failed",
+    "listings_unchanged": "listings_unchanged",
+}
 
 
 class NewsSpider(scrapy.Spider):
@@ -77,6 +93,12 @@ class NewsSpider(scrapy.Spider):
                 raise ValueError(f"unknown source(s) {unknown}; the registry has {sorted(by_name)}")
             registry = [by_name[n] for n in wanted]
         self.sources: list[Source] = registry
+        # A source may itself live on a private address (tests, an intranet mirror); no other
+        # private address is ever requested (crawler.middlewares.GuardMiddleware).
+        self.own_hosts: frozenset[str] = frozenset(host_of(s.homepage) for s in registry)
+        self.source_counts = SourceCounts()
+        for s in registry:
+            self.source_counts.add_source(s.name)
         self.allowed_domains = sorted({d for s in registry for d in s.allowed_domains})
         try:
             self.since: date | None = date.fromisoformat(since) if since else None
@@ -93,8 +115,27 @@ class NewsSpider(scrapy.Spider):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _inc(self, key: str, count: int = 1) -> None:
+    def _inc(self, key: str, count: int = 1, source: Source | None = None) -> None:
+        """Count *key* in Scrapy's stats and, given its *source*, in that source's counts."""
         self.crawler.stats.inc_value(STAT + key, count)
+        if source is None:
+            return
+        if key.startswith("errors/"):
+            self.source_counts.error(source.name, key.removeprefix("errors/"), count)
+        elif key in _SOURCE_KEY:
+            self.source_counts.inc(source.name, _SOURCE_KEY[key], count)
+
+    def _allowed(self, url: str, source: Source, count_offsite: bool = True) -> bool:
+        """Whether *url* may be requested for *source*; a refused link is counted by reason
+        (a section page's links to other sites are normal: *count_offsite* False there)."""
+        problem = link_problem(url, self.own_hosts, source.allowed_domains)
+        if problem is None:
+            return True
+        if problem != "offsite" or count_offsite:
+            self._inc("dropped", source=source)
+            self._inc(f"errors/{problem}", source=source)
+            logger.info("%s: not following %s (%s)", source.name, url, problem)
+        return False
 
     def _max_pages(self, source: Source) -> int:
         if self._max_pages_arg:
@@ -114,30 +155,38 @@ class NewsSpider(scrapy.Spider):
         finally:
             store.close()
 
-    def _article_request(self, url: str, source: Source) -> scrapy.Request | None:
-        """A request for an article URL, or None if off-site, already seen or already stored."""
+    def _article_request(self, url: str, source: Source, count_offsite: bool = True) -> scrapy.Request | None:
+        """A request for an article URL, or None if refused (counted), already seen or stored.
+
+        ``dont_filter``: deduplication is ours (``seen_articles``, the store, the guard
+        middleware), so that Scrapy's dupe filter neither swallows a redirect loop silently nor,
+        after a resumed JOBDIR, drops an article it had queued but never stored.
+        """
+        if not self._allowed(url, source, count_offsite):
+            return None
         canon = canonical_url(url)
-        if not canon or not host_allowed(canon, source.allowed_domains):
+        if not canon:
             return None
         if canon in self.seen_articles:
             return None
         self.seen_articles.add(canon)
-        self._inc("discovered")
+        self._inc("discovered", source=source)
         if canon in self.known:
-            self._inc("skipped_known")
+            self._inc("skipped_known", source=source)
             return None
         return scrapy.Request(
             canon,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"source": source},
-            meta={"article_url": canon},
+            meta={"article_url": canon, "news_kind": "article"},
             priority=10,  # finish articles before wandering further into pagination
+            dont_filter=True,
         )
 
     def _page_request(self, url: str, source: Source, callback: Any, **cb_kwargs: Any) -> scrapy.Request | None:
         canon = canonical_url(url)
-        if not canon or canon in self.seen_pages or not host_allowed(canon, source.allowed_domains):
+        if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
             return None
         self.seen_pages.add(canon)
         return scrapy.Request(
@@ -145,6 +194,8 @@ class NewsSpider(scrapy.Spider):
             callback=callback,
             errback=self.discovery_failed,
             cb_kwargs={"source": source, **cb_kwargs},
+            meta={"news_kind": "page"},
+            dont_filter=True,
         )
 
     def _listing_request(
@@ -156,7 +207,7 @@ class NewsSpider(scrapy.Spider):
         guessed well-known location, whose 404 is logged quietly.
         """
         canon = canonical_url(url)
-        if not canon or canon in self.seen_pages or not host_allowed(canon, source.allowed_domains):
+        if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
             return None
         self.seen_pages.add(canon)
         validators = self.feed_store.feed_validators(canon) if self.feed_store is not None else {}
@@ -166,7 +217,14 @@ class NewsSpider(scrapy.Spider):
             errback=self.listing_failed,
             headers=conditional_headers(validators),
             cb_kwargs={"source": source},
-            meta={"handle_httpstatus_list": [304], "configured": configured, "probe": probe, "validators": validators},
+            meta={
+                "handle_httpstatus_list": [304],
+                "configured": configured,
+                "probe": probe,
+                "validators": validators,
+                "news_kind": "listing",
+            },
+            dont_filter=True,
         )
 
     def _open_feed_store(self) -> None:
@@ -222,6 +280,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_robots,
             errback=self.robots_failed,
             cb_kwargs={"source": source},
+            meta={"news_kind": "robots"},
             dont_filter=True,
         )
         home = canonical_url(source.homepage) or source.homepage
@@ -232,7 +291,8 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_homepage,
             errback=self.discovery_failed,
             cb_kwargs={"source": source, "as_section": not refetch},
-            dont_filter=refetch,
+            meta={"news_kind": "page", "refetch": refetch},
+            dont_filter=True,
         )
 
     # -- start ------------------------------------------------------------------------------
@@ -267,16 +327,16 @@ class NewsSpider(scrapy.Spider):
         """A feed or a sitemap (index or urlset), whatever the URL claimed it was; 304: unchanged."""
         meta = _meta(response)
         if response.status == 304:
-            self._inc("listings_unchanged")
+            self._inc("listings_unchanged", source=source)
             self._save_validators(response, keep=True)
             yield from self._listing_done(source, meta, ok=True)
             return
-        self._inc("listings_fetched")
+        self._inc("listings_fetched", source=source)
         body = response.body
         if is_feed(body):
             self._save_validators(response, keep=False)
             yield from self._listing_done(source, meta, ok=True)
-            entries = parse_feed(body, response.url)
+            entries = parse_feed(body, response.url, keep_unfollowable=True)
             yield from self._entries(entries, source, check_pattern=False)
             return
         kind, entries = parse_sitemap(body, response.url)
@@ -300,7 +360,7 @@ class NewsSpider(scrapy.Spider):
         else:
             log = logger.info if meta.get("probe") else logger.warning
             log("%s: neither a feed nor a sitemap (%d bytes)", response.url, len(body))
-            self._inc("errors/not_feed_or_sitemap")
+            self._inc("errors/not_feed_or_sitemap", source=source)
             yield from self._listing_done(source, meta, ok=False)
 
     def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
@@ -348,21 +408,21 @@ class NewsSpider(scrapy.Spider):
             if check_pattern and not looks_like_article(entry.url, pattern):
                 continue  # sitemaps also list sections, tags and static pages
             if self._too_old(entry.date):
-                self._inc("too_old")
+                self._inc("too_old", source=source)
                 continue
             if req := self._article_request(entry.url, source):
                 yield req
 
     def parse_section(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
         """Article links of a section page, and its next pages up to the per-source page limit."""
-        self._inc("sections_fetched")
+        self._inc("sections_fetched", source=source)
         if not isinstance(response, TextResponse):
             logger.warning("%s: section page is not text", response.url)
             return
         links, nexts = page_links(response.text, response.url)
         pattern = source.article_re
         for url in links:
-            if looks_like_article(url, pattern) and (req := self._article_request(url, source)):
+            if looks_like_article(url, pattern) and (req := self._article_request(url, source, count_offsite=False)):
                 yield req
         max_pages = self._max_pages(source)
         for url in nexts:
@@ -377,16 +437,32 @@ class NewsSpider(scrapy.Spider):
     # -- articles ---------------------------------------------------------------------------
 
     def parse_article(self, response: Response, source: Source) -> Iterator[ArticleItem]:
-        """Extract the article and yield it under its canonical URL."""
-        self._inc("articles_fetched")
+        """Extract the article and yield it under its canonical URL.
+
+        The body is sniffed (PDFs and archives hide behind article URLs) and decoded by
+        ``crawler.encoding.decode_html`` rather than Scrapy's header-first rule, so that a page in
+        windows-1258 or with a lying charset is stored as correct Vietnamese.
+        """
+        self._inc("articles_fetched", source=source)
         requested = response.meta.get("article_url") or canonical_url(response.url) or response.url
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or (content_type and "html" not in content_type):
-            self._fail("non_html", response.url, content_type)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        kind = body_kind(response.body, content_type)
+        if kind != "html":
+            self._fail(kind, response.url, source, content_type)
             return
-        data = extract_article(response.text, response.url, source.selectors)
+        decoded = decode_html(response.body, content_type)
+        html = decoded.text
+        if decoded.mismatch:  # stored correctly all the same; the source is told in the report
+            self._inc("errors/charset_mismatch", source=source)
+            logger.warning("%s declares %s but is %s", response.url, decoded.declared, decoded.encoding)
+        try:
+            data = extract_article(html, response.url, source.selectors)
+        except Exception as exc:  # a malformed page must cost one article, never the crawl
+            logger.warning("extraction crashed on %s: %r", response.url, exc, exc_info=True)
+            self._fail("extract_error", response.url, source, repr(exc))
+            return
         if data is None:
-            self._fail("not_article", response.url)
+            self._fail("not_article", response.url, source)
             return
         url = requested
         page_canonical = canonical_url(data["canonical_url"], response.url) if data["canonical_url"] else None
@@ -394,12 +470,12 @@ class NewsSpider(scrapy.Spider):
             url = page_canonical
         if url != requested:
             if url in self.known or url in self.seen_articles:
-                self._inc("duplicates")
+                self._inc("duplicates", source=source)
                 logger.info("%s is a copy of already seen %s", requested, url)
                 return
             self.seen_articles.add(url)
         if self.since and data["published"] and data["published"][:10] < self.since.isoformat():
-            self._inc("too_old")
+            self._inc("too_old", source=source)
             return
         yield ArticleItem(
             url=url,
@@ -409,41 +485,38 @@ class NewsSpider(scrapy.Spider):
             published=data["published"],
             author=data["author"],
             text=data["text"],
-            html=response.text,
+            html=html,
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         )
 
-    def _fail(self, kind: str, url: str, detail: str = "") -> None:
-        self._inc("failed")
-        self._inc(f"errors/{kind}")
-        logger.info("article %s failed: %s %s", url, kind, detail)
-
-    def _error_kind(self, failure: Failure) -> str | None:
-        """ "http_404", "TimeoutError"…; None for deliberate drops (robots.txt, offsite)."""
-        if failure.check(HttpError):
-            return f"http_{failure.value.response.status}"
-        if failure.check(IgnoreRequest):
-            return None
-        return failure.type.__name__ if failure.type else "unknown"
+    def _fail(self, kind: str, url: str, source: Source | None = None, detail: str = "") -> None:
+        self._inc("failed", source=source)
+        self._inc(f"errors/{kind}", source=source)
+        logger.warning("article %s failed: %s %s", url, kind, detail)
 
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: count the failure by type (after Scrapy's retries)."""
-        kind = self._error_kind(failure)
+        source: Source | None = failure.request.cb_kwargs.get("source")
+        kind = error_kind(failure)
         if kind is None:
-            self._inc("ignored")
+            if failure.request.meta.get("article_url") in self.known:
+                self._inc("skipped_known", source=source)  # replayed from a resumed queue
+            else:
+                self._inc("ignored")
             logger.info("article %s not fetched: %s", failure.request.url, failure.value)
             return
-        self._fail(kind, failure.request.url, str(failure.value))
+        self._fail(kind, failure.request.url, source, str(failure.value))
 
     def discovery_failed(self, failure: Failure) -> None:
         """Errback of feed/sitemap/section requests: a broken listing is logged, not fatal."""
-        kind = self._error_kind(failure)
+        source: Source | None = failure.request.cb_kwargs.get("source")
+        kind = error_kind(failure)
         if kind is None:
             self._inc("ignored")
             logger.info("listing %s not fetched: %s", failure.request.url, failure.value)
             return
-        self._inc("listings_failed")
-        self._inc(f"errors/{kind}")
+        self._inc("listings_failed", source=source)
+        self._inc(f"errors/{kind}", source=source)
         logger.warning("listing %s failed: %s", failure.request.url, kind)
 
 
