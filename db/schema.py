@@ -236,12 +236,21 @@ def _m5_signals(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m6_views_count_stories_once(db: sqlite_utils.Database) -> None:
+    """Re-create the views now that ``articles.story_id`` exists: ``coverage_weekly.stories`` and
+    ``dossier_rates`` count a report republished by several sites once."""
+    from db.views import create_views
+
+    create_views(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
     _m3_views,
     _m4_feed_state,
     _m5_signals,
+    _m6_views_count_stories_once,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

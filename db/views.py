@@ -214,30 +214,38 @@ FROM per_article m
 """
 
 
-def _coverage_weekly() -> str:
+def _story(alias: str, stories: bool, fallback: str | None = None) -> str:
+    """The story key of an article: its near-duplicate cluster (``story_id``, schema v5+) or
+    itself, so that a report republished by several sites counts once in aggregates."""
+    own = fallback or f"{alias}.id"
+    return f"COALESCE({alias}.story_id, {own})" if stories else own
+
+
+def _coverage_weekly(stories: bool) -> str:
     # ISO week: the Thursday of the date's Monday-based week decides the ISO year and number
     # (strftime('%V') needs SQLite 3.46; this works on any version with date functions).
     return f"""
 WITH days AS (
-    SELECT a.id, a.site, {_main_province("a")} AS province, date(substr(a.published, 1, 10)) AS day
+    SELECT a.id, {_story("a", stories)} AS story, a.site, {_main_province("a")} AS province,
+        date(substr(a.published, 1, 10)) AS day
     FROM articles a
     WHERE date(substr(a.published, 1, 10)) IS NOT NULL
 ),
 weeks AS (
-    SELECT id, site, province,
+    SELECT id, story, site, province,
         date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days') AS week_start
     FROM days
 )
 SELECT province,
     strftime('%Y', date(week_start, '+3 days')) || '-W'
         || printf('%02d', (CAST(strftime('%j', date(week_start, '+3 days')) AS INTEGER) - 1) / 7 + 1) AS week,
-    week_start, count(*) AS articles, count(DISTINCT site) AS sites
+    week_start, count(*) AS articles, count(DISTINCT story) AS stories, count(DISTINCT site) AS sites
 FROM weeks
 GROUP BY province, week_start
 """
 
 
-def _dossier_rates() -> str:
+def _dossier_rates(stories: bool) -> str:
     # Within one article a commune's figure of one kind and channel counts once (its largest
     # value): papers repeat the headline number in title, lead and body. A kind's figure is the
     # channel-less total when given, else the sum of its channels (112 direct + 59 online).
@@ -251,10 +259,11 @@ def _dossier_rates() -> str:
 
     return f"""
 WITH figures AS (
-    SELECT commune_code, month, article_id, kind, channel, max(count) AS count, max(total) AS total
-    FROM dossier_facts
-    WHERE commune_code IS NOT NULL AND count IS NOT NULL
-    GROUP BY commune_code, month, article_id, kind, channel
+    SELECT f.commune_code, f.month, {_story("a", stories, "f.article_id")} AS article_id, f.kind, f.channel,
+        max(f.count) AS count, max(f.total) AS total
+    FROM dossier_facts f JOIN articles a ON a.id = f.article_id
+    WHERE f.commune_code IS NOT NULL AND f.count IS NOT NULL
+    GROUP BY f.commune_code, f.month, 3, f.kind, f.channel
 ),
 per_article AS (
     SELECT commune_code, month, article_id,
@@ -283,16 +292,19 @@ GROUP BY r.commune_code, r.month
 """
 
 
-def view_sql() -> dict[str, str]:
-    """Each view's SELECT, by name, in creation order (later views read earlier ones)."""
+def view_sql(stories: bool = True) -> dict[str, str]:
+    """Each view's SELECT, by name, in creation order (later views read earlier ones).
+
+    ``stories``: whether ``articles.story_id`` exists (schema v5+), so that aggregates count a
+    story republished by several sites once."""
     return {
         "unit_facts": _unit_facts(),
         "dossier_facts": _figure_facts("dossiers", "f.count, f.kind, f.channel, f.total"),
         "percentage_facts": _figure_facts("percentages", "f.value, f.qualifier, f.indicator, f.subject"),
         "official_facts": _official_facts(),
         "commune_coverage": _commune_coverage(),
-        "coverage_weekly": _coverage_weekly(),
-        "dossier_rates": _dossier_rates(),
+        "coverage_weekly": _coverage_weekly(stories),
+        "dossier_rates": _dossier_rates(stories),
     }
 
 
@@ -317,9 +329,10 @@ def create_views(db: Any, temp: bool = False) -> list[str]:
     ``db.api`` serves a database written by code older than the views. Returns the names.
     """
     conn = _connection(db)
+    stories = any(row[1] == "story_id" for row in conn.execute("PRAGMA table_info(articles)"))
     drop_views(conn, temp=temp)
     kind = "TEMP VIEW" if temp else "VIEW"
-    for name, select in view_sql().items():
+    for name, select in view_sql(stories).items():
         conn.execute(f"CREATE {kind} {name} AS {select.strip()}")
     log.debug("created %s views: %s", "temp" if temp else "schema", ", ".join(VIEW_NAMES))
     return list(VIEW_NAMES)

@@ -202,3 +202,30 @@ def test_nghe_an_online_dossiers_this_quarter(con: sqlite3.Connection) -> None:
         "WHERE province = 'Nghệ An' AND month BETWEEN '2025-07' AND '2025-09'",
     )
     assert row["online"] == 300
+
+
+def test_a_story_republished_by_another_site_counts_once(db_path: Path, tmp_path: Path) -> None:
+    """Near-duplicate articles share a story_id; aggregates must not add their figures twice."""
+    import shutil
+
+    from db.store import Store
+
+    path = tmp_path / "copy.db"
+    shutil.copy(db_path, path)
+    with Store(path) as store:
+        original = store.db.execute(
+            "SELECT id, text, published FROM articles WHERE url LIKE '%dong-giang-1%'").fetchone()
+        copy_id = store.add_article({"url": "https://baochinhphu.vn/dong-giang-copy.html", "site": "baochinhphu",
+                                     "published": original[2], "text": original[1], "title": "Đông Giang"})
+        facts = store.facts_for(original[0])
+        rows = {t: [{k: v for k, v in r.items() if k not in ("article_id", "extractor_version")} for r in rs]
+                for t, rs in facts.items()}
+        store.save_facts(copy_id, rows, "test-1")
+        store.db.execute("UPDATE articles SET story_id = ? WHERE id IN (?, ?)", [original[0], original[0], copy_id])
+        store.db.conn.commit()
+        august = next(store.db.query(
+            "SELECT * FROM dossier_rates WHERE commune_code = ? AND month = '2025-08'", [DONG_GIANG]))
+        assert (august["received"], august["received_online"], august["articles"]) == (171, 59, 1)
+        week = next(store.db.query("SELECT * FROM coverage_weekly WHERE week_start = '2025-08-04' "
+                                   "AND province = 'Lâm Đồng'"))
+        assert week["articles"] == week["stories"] + 1
