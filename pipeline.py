@@ -174,7 +174,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout if str(args.output) == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     failures = 0
     try:
-        for number, raw in tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=args.quiet):
+        lines = tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=True if args.quiet else None)
+        for number, raw in lines:
             record: dict[str, Any] = {}
             try:
                 parsed = json.loads(raw) if raw.strip() else {}
@@ -210,7 +211,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 record = json.loads(line)
                 predictions[record.get("id")] = record
     else:
-        predictions = predict(tqdm(gold, desc="evaluate", unit="article", disable=args.quiet))
+        predictions = predict(tqdm(gold, desc="evaluate", unit="article", disable=True if args.quiet else None))
     scores = score(gold, predictions)
     if args.details:
         ks = scores[args.details]
@@ -316,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if db:
             p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite database (default: %(default)s)")
-        p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (they show only on a terminal)")
         p.set_defaults(func=func)
         return p
 

@@ -128,7 +128,7 @@ def process_articles(store: Any, reprocess: bool = False, progress: bool = True)
     status = "ok"
     try:
         articles = store.articles_to_process(reprocess)
-        for article in tqdm(articles, total=total, desc="process", unit="article", disable=not progress):
+        for article in tqdm(articles, total=total, desc="process", unit="article", disable=None if progress else True):
             meta = {
                 "id": article["id"], "url": article["url"], "title": article["title"],
                 "date": article["published"], "site": article["site"],
