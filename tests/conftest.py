@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,3 +18,31 @@ def shared_dir() -> Path:
     if not (SHARED / "dev" / "gold.jsonl").is_file():
         pytest.skip(f"{SHARED} is not beside this checkout: the dev gold and real pages live there (CI has it)")
     return SHARED
+
+
+# Crawl settings for tests against sites served on 127.0.0.1: no politeness delays.
+FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[str]:
+    """The bundled sample paper, served on 127.0.0.1 once for the whole session; its base URL."""
+    from demo.server import serve_demo_site
+
+    with serve_demo_site() as base_url:
+        yield base_url
+
+
+def build_demo_db(db_path: Path, base_url: str) -> dict[str, Any]:
+    """Crawl the served demo site into ``db_path`` with the real spider and process it, as
+    ``pipeline.py demo`` does; each test module builds its own file so none sees another's runs."""
+    from crawler.run import run_crawl
+    from db.store import Store
+    from demo.server import demo_source
+    from nlp.process import process_articles
+
+    crawl = run_crawl(db_path, sources=[demo_source(base_url)], names=["demo"], settings=FAST_CRAWL)
+    with Store(db_path) as store:
+        processed = process_articles(store, progress=False)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {"db": db_path, "crawl": crawl, "processed": processed}

@@ -14,18 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import build_demo_db
 
-from crawler.run import run_crawl
-from db.store import Store
 from db.views import VIEW_NAMES
-from demo.server import demo_source, serve_demo_site
-from nlp.process import process_articles
 from researcher.plugin import escape_fts_folded, fold, unit_key
 from researcher.serve import build_datasette, load_metadata
 
 pytestmark = pytest.mark.slow
 
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 DB = "news"  # Datasette names the database after the file: news.db
 
 # Each canned query with parameters that must give rows on the demo database.
@@ -44,14 +40,8 @@ MAY_BE_EMPTY = {"unresolved_units"}
 
 
 @pytest.fixture(scope="module")
-def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("datasette") / "news.db"
-    with serve_demo_site() as base_url:
-        run_crawl(path, sources=[demo_source(base_url)], names=["demo"], settings=FAST)
-    with Store(path) as store:
-        process_articles(store, progress=False)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+def db_path(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_db(tmp_path_factory.mktemp("datasette") / "news.db", demo_site)["db"]
 
 
 @pytest.fixture(scope="module")

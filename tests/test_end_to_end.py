@@ -7,37 +7,32 @@ second-run test then crawls and processes again and checks that nothing changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FAST_CRAWL, build_demo_db
 
 from crawler.run import run_crawl
 from db.store import Store
-from demo.server import demo_source, load_articles, serve_demo_site
+from demo.server import demo_source, load_articles
 from nlp.process import process_articles
 
 pytestmark = pytest.mark.slow
 
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+
 DATA_TABLES = ("articles", "units", "officials", "official_titles", "dossiers", "percentages",
                "provinces", "communes")
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    with serve_demo_site() as base_url:
-        yield base_url
+def site(demo_site: str) -> str:
+    return demo_site
 
 
 @pytest.fixture(scope="module")
 def crawled(site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    db_path = tmp_path_factory.mktemp("e2e") / "news.db"
-    crawl = run_crawl(db_path, sources=[demo_source(site)], names=["demo"], settings=FAST)
-    with Store(db_path) as store:
-        processed = process_articles(store, progress=False)
-    return {"db": db_path, "crawl": crawl, "processed": processed}
+    return build_demo_db(tmp_path_factory.mktemp("e2e") / "news.db", site)
 
 
 def _article(store: Store, title_part: str) -> dict[str, Any]:
@@ -137,7 +132,7 @@ def test_a_second_run_fetches_nothing_and_changes_nothing(crawled: dict[str, Any
     with Store(crawled["db"]) as store:
         before = {t: store.table_digest(t) for t in DATA_TABLES}
         runs_before = store.db["runs"].count
-    again = run_crawl(crawled["db"], sources=[demo_source(site)], names=["demo"], settings=FAST)
+    again = run_crawl(crawled["db"], sources=[demo_source(site)], names=["demo"], settings=FAST_CRAWL)
     assert again["articles_fetched"] == 0
     assert again["articles_new"] == 0
     with Store(crawled["db"]) as store:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from db.store import Store
-from demo.server import demo_source, load_articles, serve_demo_site
+from demo.server import demo_source, load_articles
 from monitor.lock import AlreadyRunning, RunLock, lock_path_for
 from monitor.nightly import EXIT_LOCKED, main, run_nightly
 from monitor.report import failed_sources
@@ -42,9 +41,8 @@ def _dead_source() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    with serve_demo_site() as base_url:
-        yield base_url
+def site(demo_site: str) -> str:
+    return demo_site
 
 
 @pytest.fixture(scope="module")
