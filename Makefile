@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test run notebooks serve bench-crawl lint clean
+.PHONY: install demo test run notebooks serve bench bench-crawl lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ notebooks: $(STAMP)  ## run every notebook top to bottom on the database (make d
 
 serve: $(STAMP)  ## browse data/news.db in Datasette (read-only) at http://127.0.0.1:8001/
 	$(BIN)/python pipeline.py serve
+
+bench: $(STAMP)  ## processing benchmark: word_tokenize vs ner vs pipeline.py process on 1,000 articles, 1×/2×/4× (bench/README.md)
+	$(BIN)/python -m bench.process_bench --articles 1000 --scales 1,2,4 --out bench/results.json
 
 bench-crawl: $(STAMP)  ## crawl benchmark: 2,000-page fixture site on 127.0.0.1, throttling off (bench/README.md)
 	$(BIN)/python -m bench.crawl_bench --pages 2000 --out bench/crawl_results.json

@@ -95,11 +95,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def cmd_process(args: argparse.Namespace) -> int:
     from nlp.process import process_articles
 
     with _store(args.db) as store:
-        counts = process_articles(store, reprocess=args.reprocess, progress=not args.quiet)
+        counts = process_articles(store, reprocess=args.reprocess, progress=not args.quiet,
+                                  workers=getattr(args, "workers", None))
     print(json.dumps(counts, ensure_ascii=False))
     return 1 if counts["failed"] else 0
 
@@ -328,10 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
         p.add_argument("--jobdir", type=Path, help="Scrapy JOBDIR: resume an interrupted crawl's queue")
 
+    def workers_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                       help="processes extracting in parallel (default: one per CPU, at most 4; "
+                            "env VN_LOCAL_PRESS_WORKERS); the facts are the same for any N")
+
     crawl_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl))
     p = command("process", "Extract facts from stored articles not yet processed.", cmd_process)
     p.add_argument("--reprocess", action="store_true", help="re-extract every article (rules changed)")
-    crawl_options(command("run", "Crawl, then process: the nightly job.", cmd_run))
+    workers_option(p)
+    p = command("run", "Crawl, then process: the nightly job.", cmd_run)
+    crawl_options(p)
+    workers_option(p)
     p = command("nightly", "The nightly job: crawl, process, relevance and stories, night report; one run at a time.",
                 cmd_nightly)
     from monitor.nightly import add_arguments as nightly_arguments

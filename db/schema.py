@@ -244,6 +244,23 @@ def _m6_views_count_stories_once(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m7_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
+    """Re-index an article's full text only when its title or text changes.
+
+    sqlite-utils' FTS trigger fires on any UPDATE of ``articles``, so marking an article processed
+    (or scoring its relevance) deleted and re-inserted its whole text in ``articles_fts``: a third
+    of the process step's database time. The trigger now names the indexed columns.
+    """
+    db.execute('DROP TRIGGER IF EXISTS "articles_au"')
+    db.execute(
+        'CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "text" ON "articles" BEGIN\n'
+        '  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") '
+        'VALUES(\'delete\', old.rowid, old."title", old."text");\n'
+        '  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");\n'
+        "END"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -251,6 +268,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m4_feed_state,
     _m5_signals,
     _m6_views_count_stories_once,
+    _m7_fts_reindex_on_text_only,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

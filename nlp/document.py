@@ -7,6 +7,15 @@ not underthesea's words: gazetteer names and titles then match syllable by sylla
 segmenter did with them (it mis-segments names), and each token keeps the POS tag of the
 underthesea word it lies in. ``doc.text`` is exactly the article text, so ``token.idx`` is an
 offset into the stored text.
+
+Word segmentation and POS tagging are the costly steps, and most sentences of an article never
+need them: the rules ask where a word starts or what a word's tag is only around a title, a unit
+name or a lexicon phrase. So they run lazily, one sentence at a time, the first time a rule asks
+about a token of that sentence (``token._.wstart``, ``ArticleDoc.wstart``/``ArticleDoc.tag``),
+and segmentation alone is done when only word boundaries are asked for. Each sentence is analysed
+on its own text exactly as an eager pass would, so what a rule reads does not depend on which
+sentences were analysed before: the facts are the same as with every sentence tagged
+(``analyze(..., eager=True)``; ``tests/test_lazy_analysis.py`` checks it on every text we have).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import spacy
 from spacy.tokens import Doc, Span, Token
 
 from nlp.normalize import fold
+from nlp.postag import segment, tag_words
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +45,17 @@ TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?(?![\w])|\w+|[^\w\s]
 # linear, but a megabyte "sentence" of garbage would still take seconds and all our memory.
 MAX_SENTENCE_CHARS = 2000
 
-if not Token.has_extension("wstart"):
-    Token.set_extension("wstart", default=False)
+# Where the lazy analysis of a Doc lives (``Doc.user_data``), for the token extension to find.
+_ANALYSIS_KEY = "vn_local_press.analysis"
+
+
+def _token_wstart(token: Token) -> bool:
+    """``token._.wstart``: does an underthesea word start at this token (analysed on demand)?"""
+    analysis = token.doc.user_data.get(_ANALYSIS_KEY)
+    return analysis.wstart(token.i) if analysis is not None else False
+
+
+Token.set_extension("wstart", getter=_token_wstart, force=True)
 
 
 @dataclass(frozen=True)
@@ -52,27 +71,32 @@ class Word:
 
 @dataclass
 class Sentence:
-    """One sentence: its index in the article, char offsets, and its spaCy span."""
+    """One sentence: its index in the article, char offsets, its spaCy span and the span's text."""
 
     index: int
     start: int
     end: int
     span: Span
-
-    @property
-    def text(self) -> str:
-        return self.span.text
+    # ``span.text``, cut from the article text (``span.text`` builds a spaCy Token per token).
+    text: str = ""
 
 
 @dataclass
 class ArticleDoc:
-    """The analysed article: text, metadata, the spaCy Doc, sentences and underthesea words."""
+    """The analysed article: text, metadata, the spaCy Doc and its sentences.
+
+    Word boundaries and POS tags are read per token through ``wstart(i)`` and ``tag(i)`` (or
+    ``token._.wstart``); ``words`` analyses every sentence and lists underthesea's words.
+    """
 
     text: str
     doc: Doc
     sentences: list[Sentence]
-    words: list[Word]
     meta: dict[str, Any] = field(default_factory=dict)
+    analysis: _Analysis = field(repr=False, kw_only=True)
+    # What the extractors derive from the document and share (token views, match tables): each is
+    # built once per article by the first extractor that needs it.
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, kw_only=True)
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence holding char ``offset`` (the last one starting at or before it)."""
@@ -87,9 +111,27 @@ class ArticleDoc:
                 hi = mid - 1
         return self.sentences[best]
 
+    def wstart(self, i: int) -> bool:
+        """Does an underthesea word start at Doc token ``i``?"""
+        return self.analysis.wstart(i)
+
+    def tag(self, i: int) -> str:
+        """The POS tag of the underthesea word holding Doc token ``i``."""
+        return self.analysis.tag(i)
+
+    @property
+    def words(self) -> list[Word]:
+        """Every underthesea word of the article with its tag (tags every sentence)."""
+        return self.analysis.words()
+
     def words_in(self, start: int, end: int) -> list[Word]:
         """The underthesea words that lie inside ``[start, end)``."""
         return [w for w in self.words if w.start >= start and w.end <= end]
+
+    @property
+    def analysed_sentences(self) -> tuple[int, int]:
+        """How many sentence ranges were segmented and tagged so far (for benchmarks and tests)."""
+        return len(self.analysis.segmented), len(self.analysis.tagged)
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,19 +194,15 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
     return capped
 
 
-def _tag_sentence(text: str, start: int, end: int, index: int) -> list[Word]:
-    """POS-tag one sentence with underthesea and anchor each word at its char offsets."""
-    from underthesea import pos_tag
+def _anchor(sentence: str, pieces: list[str]) -> list[tuple[int, int, int]]:
+    """Anchor underthesea's words in their sentence: (index in ``pieces``, start, end).
 
-    sentence = text[start:end]
-    try:
-        tagged = pos_tag(sentence)
-    except Exception:
-        log.debug("pos_tag failed on sentence %d", index, exc_info=True)
-        return []
-    words: list[Word] = []
+    A word whose syllables cannot be found in order (underthesea changed the characters beyond
+    recognition) is left out; its tokens then get the fallback tag.
+    """
+    out: list[tuple[int, int, int]] = []
     cursor = 0
-    for word_text, tag in tagged:
+    for k, word_text in enumerate(pieces):
         syllables = word_text.split()
         if not syllables:
             continue
@@ -181,9 +219,9 @@ def _tag_sentence(text: str, start: int, end: int, index: int) -> list[Word]:
             pos = nxt + len(syl)
         if not ok:
             continue
-        words.append(Word(sentence[first:pos], start + first, start + pos, tag, index))
+        out.append((k, first, pos))
         cursor = pos
-    return words
+    return out
 
 
 def _find_piece(sentence: str, piece: str, cursor: int) -> int:
@@ -236,47 +274,182 @@ def _tokens(text: str) -> tuple[list[str], list[bool], list[int]]:
     return words, spaces, starts
 
 
-def analyze(text: str, meta: dict[str, Any] | None = None, *, tag: bool = True) -> ArticleDoc:
-    """Analyse a normalised article text: sentences, words with POS tags, and a spaCy Doc.
+def _fallback_tag(token_text: str) -> str:
+    """The tag of a token no underthesea word covers: space, punctuation, or unknown."""
+    if token_text.isspace():
+        return "_SP"
+    return "CH" if not token_text[0].isalnum() else "X"
 
-    ``tag=False`` skips underthesea's POS tagging (the costly step) for callers that only need
-    tokens and sentences.
+
+class _Analysis:
+    """underthesea's words and tags for one Doc, computed one sentence at a time on first use.
+
+    Token ``i`` belongs to the sentence range holding its first character, if any. A sentence is
+    segmented (``word_tokenize``) when a word boundary in it is first asked for, and tagged
+    (the POS CRF over those same words) when a tag is first asked for: together that is exactly
+    ``underthesea.pos_tag`` of the sentence. Tokens outside every sentence, and tokens no word
+    covers, get the fallback: a space is no word start, anything else starts a word.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        ranges: list[tuple[int, int]],
+        tokens: list[str],
+        starts: list[int],
+        spaces: list[bool],
+        *,
+        enabled: bool = True,
+    ) -> None:
+        self.enabled = enabled  # False: never run underthesea (every token gets the fallback)
+        self.text = text
+        self.ranges = ranges
+        # The Doc's tokens as plain lists (text, char offset, followed by one space): the rules'
+        # hot loops read these instead of creating a spaCy ``Token`` per access.
+        self.tokens = tokens
+        self.starts = starts
+        self.spaces = spaces
+        n = len(tokens)
+        self._wstart: list[bool | None] = [None] * n
+        self._tag: list[str | None] = [None] * n
+        self._sentence_of = [-1] * n
+        self._token_span: list[tuple[int, int]] = [(0, 0)] * len(ranges)
+        self._pieces: dict[int, list[str]] = {}
+        self._anchored: dict[int, list[tuple[int, int, int]]] = {}
+        self._tags: dict[int, list[str]] = {}
+        self.segmented: set[int] = set()
+        self.tagged: set[int] = set()
+        r = 0
+        first = [n] * len(ranges)
+        last = [0] * len(ranges)
+        for i, start in enumerate(starts):
+            while r < len(ranges) and ranges[r][1] <= start:
+                r += 1
+            if r == len(ranges):
+                break
+            if ranges[r][0] <= start:
+                self._sentence_of[i] = r
+                first[r] = min(first[r], i)
+                last[r] = i + 1
+        for r in range(len(ranges)):
+            self._token_span[r] = (first[r], max(first[r], last[r]))
+
+    def wstart(self, i: int) -> bool:
+        got = self._wstart[i]
+        if got is None:
+            r = self._sentence_of[i]
+            if r >= 0 and r not in self.segmented:
+                self._segment(r)
+                got = self._wstart[i]
+            if got is None:
+                got = self._wstart[i] = not self.tokens[i].isspace()
+        return got
+
+    def tag(self, i: int) -> str:
+        got = self._tag[i]
+        if got is None:
+            r = self._sentence_of[i]
+            if r >= 0 and r not in self.tagged:
+                self._tag_sentence(r)
+                got = self._tag[i]
+            if got is None:
+                got = self._tag[i] = _fallback_tag(self.tokens[i])
+        return got
+
+    def _segment(self, r: int) -> None:
+        """Segment sentence ``r`` and set the word starts of its tokens."""
+        self.segmented.add(r)
+        start, end = self.ranges[r]
+        sentence = self.text[start:end]
+        try:
+            pieces = segment(sentence) if self.enabled else []
+        except Exception:  # underthesea on hostile input: the sentence keeps the fallback
+            log.debug("word_tokenize failed on sentence %d", r, exc_info=True)
+            pieces = []
+        anchored = _anchor(sentence, pieces)
+        self._pieces[r] = pieces
+        self._anchored[r] = anchored
+        words = iter(anchored)
+        current = next(words, None)
+        a, b = self._token_span[r]
+        for i in range(a, b):
+            tok_start = self.starts[i] - start
+            while current is not None and current[2] <= tok_start:
+                current = next(words, None)
+            if current is not None and current[1] <= tok_start < current[2]:
+                self._wstart[i] = tok_start == current[1]
+            else:
+                self._wstart[i] = not self.tokens[i].isspace()
+
+    def _tag_sentence(self, r: int) -> None:
+        """POS-tag the words of sentence ``r`` (segmenting it first if needed)."""
+        if r not in self.segmented:
+            self._segment(r)
+        self.tagged.add(r)
+        pieces = self._pieces[r]
+        try:
+            tags = tag_words(pieces)
+        except Exception:
+            log.debug("pos tagging failed on sentence %d", r, exc_info=True)
+            tags = [_fallback_tag(p) for p in pieces]
+        self._tags[r] = tags
+        start = self.ranges[r][0]
+        words = iter(self._anchored[r])
+        current = next(words, None)
+        a, b = self._token_span[r]
+        for i in range(a, b):
+            tok_start = self.starts[i] - start
+            while current is not None and current[2] <= tok_start:
+                current = next(words, None)
+            if current is not None and current[1] <= tok_start < current[2]:
+                self._tag[i] = tags[current[0]]
+            else:
+                self._tag[i] = _fallback_tag(self.tokens[i])
+
+    def analyse_all(self) -> None:
+        """Segment and tag every sentence (what an eager pass does)."""
+        for r in range(len(self.ranges)):
+            if r not in self.tagged:
+                self._tag_sentence(r)
+
+    def words(self) -> list[Word]:
+        """Every anchored word with its tag, in text order."""
+        self.analyse_all()
+        out: list[Word] = []
+        for r, (start, _end) in enumerate(self.ranges):
+            tags = self._tags[r]
+            for k, s, e in self._anchored[r]:
+                out.append(Word(self.text[start + s : start + e], start + s, start + e, tags[k], r))
+        return out
+
+
+def analyze(
+    text: str, meta: dict[str, Any] | None = None, *, tag: bool = True, eager: bool = False
+) -> ArticleDoc:
+    """Analyse a normalised article text: a spaCy Doc, its sentences, and lazy words and tags.
+
+    ``tag=False`` never runs underthesea's segmenter or tagger (every non-space token starts a
+    word; tags are the fallback), for callers that only need tokens and sentences. ``eager=True``
+    segments and tags every sentence at once, as before the analysis became lazy: the reference
+    the lazy analysis is tested against.
     """
     nlp = get_nlp()
     words, spaces, starts = _tokens(text)
     sent_ranges = _split_sentences(text)
-
-    tagged: list[Word] = []
-    if tag:
-        for index, (s, e) in enumerate(sent_ranges):
-            tagged.extend(_tag_sentence(text, s, e, index))
-
-    # Sentence starts and POS tags per token, computed first and handed to the Doc constructor:
-    # setting ``token.is_sent_start`` one token at a time rescans the Doc each time (quadratic).
+    # Sentence starts are handed to the Doc constructor: setting ``token.is_sent_start`` one
+    # token at a time rescans the Doc each time (quadratic).
     range_starts = {s for s, _ in sent_ranges}
-    sent_starts: list[bool] = []
-    tags: list[str] = []
-    word_starts: list[bool] = []
-    word_iter = iter(tagged)
-    current = next(word_iter, None)
-    for i, (word, start) in enumerate(zip(words, starts, strict=True)):
-        sent_starts.append(i == 0 or start in range_starts)
-        while current is not None and current.end <= start:
-            current = next(word_iter, None)
-        if current is not None and current.start <= start < current.end:
-            tags.append(current.tag)
-            word_starts.append(start == current.start)
-        elif word.isspace():
-            tags.append("_SP")
-            word_starts.append(False)
-        else:
-            tags.append("CH" if not word[0].isalnum() else "X")
-            word_starts.append(True)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces, tags=tags, sent_starts=sent_starts)
-    assert doc.text == text, "token cut must reproduce the text"
-    for token, is_word_start in zip(doc, word_starts, strict=True):
-        if is_word_start:
-            token._.wstart = True
+    sent_starts = [i == 0 or start in range_starts for i, start in enumerate(starts)]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+    # The Doc's text is its words and their spaces; check that on the lists (``doc.text`` would
+    # build a spaCy Token for every token, a third of this function's time).
+    assert "".join(w + " " if sp else w for w, sp in zip(words, spaces, strict=True)) == text, (
+        "token cut must reproduce the text"
+    )
+    analysis = _Analysis(text, sent_ranges, words, starts, spaces, enabled=tag)
+    doc.user_data[_ANALYSIS_KEY] = analysis
+    if eager:
+        analysis.analyse_all()
 
     sentences: list[Sentence] = []
     char_to_token = {start: i for i, start in enumerate(starts)}
@@ -285,5 +458,5 @@ def analyze(text: str, meta: dict[str, Any] | None = None, *, tag: bool = True) 
         span = doc.char_span(s, e, alignment_mode="expand")
         if first is None or span is None:
             continue
-        sentences.append(Sentence(index, s, e, span))
-    return ArticleDoc(text=text, doc=doc, sentences=sentences, words=tagged, meta=dict(meta or {}))
+        sentences.append(Sentence(index, s, e, span, text[span.start_char : span.end_char]))
+    return ArticleDoc(text=text, doc=doc, sentences=sentences, meta=dict(meta or {}), analysis=analysis)

@@ -72,8 +72,9 @@ def short_name(name: str) -> str:
     return _TYPE_PREFIX.sub("", name or "").strip()
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def name_key(name: str) -> str:
-    """The lookup key of a name: folded, spaces collapsed, dashes spaced, final y written i."""
+    """The lookup key of a name: folded, spaces collapsed, dashes spaced, final y written i (memoised)."""
     key = fold(name).replace("’", "'").replace("‘", "'")
     key = re.sub(r"\s*[-–—]\s*", " - ", key)
     key = _FINAL_Y.sub(lambda m: m.group(1).translate(_Y_TO_I), key)

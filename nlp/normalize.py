@@ -9,6 +9,7 @@ into the normalised text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -73,8 +74,12 @@ def normalize_text(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
-    """The comparison key for names and phrases: normalised, case-folded, single-spaced."""
+    """The comparison key for names and phrases: normalised, case-folded, single-spaced.
+
+    Memoised: the rules fold the same syllables and names thousands of times per article.
+    """
     return " ".join(normalize_text(text).casefold().split())
 
 

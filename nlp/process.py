@@ -3,23 +3,34 @@
 Reads raw articles from the store, runs the extractors, and writes each fact with the sentence
 it came from and its char offsets into ``articles.text``. Articles already processed are skipped
 unless ``reprocess`` is set, so running the step twice leaves the database as it was.
+
+Extraction is pure (an article's rows depend on its text and metadata only), so it runs in worker
+processes: the parent loads the models, forks the workers (they share its memory pages), hands
+them articles in batches, and writes the rows back in article order, in large transactions whose
+make-up does not depend on the number of workers. The database is therefore the same whether one
+process or several did the work (``tests/test_process_parallel.py``).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from tqdm import tqdm
 
 from nlp import EXTRACTOR_VERSION
-from nlp.extract import Extraction, extract_article
+from nlp.extract import Extraction, extract_article, warm_up
 from nlp.facts import Fact
 
 log = logging.getLogger(__name__)
 
-__all__ = ["process_articles", "fact_rows"]
+__all__ = ["process_articles", "fact_rows", "default_workers"]
 
 
 def _provenance(fact: Fact, extraction: Extraction) -> dict[str, Any]:
@@ -120,31 +131,132 @@ def fact_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def process_articles(store: Any, reprocess: bool = False, progress: bool = True) -> dict[str, int]:
-    """Extract facts for the articles that need it; record the run; return its counts."""
+# Articles per task handed to a worker: large enough that pickling is noise, small enough that
+# the two cores finish together.
+TASK_SIZE = 8
+# Articles per database transaction (and per window of work in flight): the same whatever the
+# number of workers, so that the database is too.
+WRITE_BATCH = 256
+# Below this many articles a pool costs more than it saves.
+MIN_PARALLEL = 64
+
+
+# Each worker holds its own copy of what it touches (about 150–200 MB resident): more than four
+# would buy little on a night's work and risk the memory of a small server.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """Worker processes to use: one per CPU this process may run on, at most
+    ``MAX_DEFAULT_WORKERS``; ``VN_LOCAL_PRESS_WORKERS`` overrides."""
+    env = os.environ.get("VN_LOCAL_PRESS_WORKERS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            log.warning("VN_LOCAL_PRESS_WORKERS=%r is not a number; using the CPU count", env)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_WORKERS))
+
+
+def _meta(article: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": article["id"], "url": article["url"], "title": article["title"],
+        "date": article["published"], "site": article["site"], "province": article["source_province"],
+    }
+
+
+def _extract_rows(article: dict[str, Any]) -> tuple[int, dict[str, list[dict[str, Any]]] | None]:
+    """One article's fact rows, or ``None`` when extraction failed (logged, with its URL)."""
+    try:
+        # ``Store.add_article`` normalised the text when it stored it; facts point into that text.
+        extraction = extract_article(article["text"], _meta(article), normalized=True)
+        return article["id"], fact_rows(extraction)
+    except Exception:  # keep going: one bad article must not stop the night's run
+        log.exception("processing article %s (%s) failed", article["id"], article["url"])
+        return article["id"], None
+
+
+def _extract_task(task: list[dict[str, Any]]) -> list[tuple[int, dict[str, list[dict[str, Any]]] | None]]:
+    return [_extract_rows(article) for article in task]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _windows(articles: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """The articles ``size`` at a time: what is in flight, and what one transaction writes."""
+    it = iter(articles)
+    while window := list(islice(it, size)):
+        yield window
+
+
+def process_articles(
+    store: Any, reprocess: bool = False, progress: bool = True, workers: int | None = None
+) -> dict[str, int]:
+    """Extract facts for the articles that need it; record the run; return its counts.
+
+    ``workers`` processes extract in parallel (default: one per CPU; 1 runs everything here).
+    Articles are read, extracted and written a window of ``WRITE_BATCH`` at a time, so memory
+    stays flat however many articles wait, and an interrupted run keeps every finished window.
+    """
     run_id = store.start_run("process")
     total = store.count_to_process(reprocess)
+    workers = default_workers() if workers is None else max(1, workers)
+    if total < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1
     processed = failed = written = 0
     status = "ok"
+    pool = None
     try:
-        articles = store.articles_to_process(reprocess)
-        for article in tqdm(articles, total=total, desc="process", unit="article", disable=None if progress else True):
-            meta = {
-                "id": article["id"], "url": article["url"], "title": article["title"],
-                "date": article["published"], "site": article["site"],
-                "province": article["source_province"],
-            }
-            try:
-                extraction = extract_article(article["text"], meta)
-                written += store.save_facts(article["id"], fact_rows(extraction), EXTRACTOR_VERSION)
-                processed += 1
-            except Exception:  # keep going: one bad article must not stop the night's run
-                log.exception("processing article %s (%s) failed", article["id"], article["url"])
-                failed += 1
+        warm_up()  # load models, gazetteer and matchers once, before any fork
+        log.debug("process: models loaded")
+        if workers > 1:
+            # Move everything alive now (the models, gazetteer and matchers) out of the collector's
+            # reach: collections in the workers then leave those pages alone, so the workers keep
+            # sharing them with this process, and the final collection at exit skips them (a third
+            # of a second). They live as long as the process anyway; it is not undone.
+            gc.collect()
+            gc.freeze()
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            log.info("process: %d articles on %d worker processes", total, workers)
+        bar = tqdm(total=total, desc="process", unit="article", disable=None if progress else True)
+
+        def write(results: list[list[tuple[int, dict[str, list[dict[str, Any]]] | None]]]) -> None:
+            nonlocal processed, failed, written
+            done = [(aid, rows) for task in results for aid, rows in task if rows is not None]
+            count = sum(len(task) for task in results)
+            failed += count - len(done)
+            written += store.save_facts_many(done, EXTRACTOR_VERSION)
+            processed += len(done)
+            bar.update(count)
+            log.debug("process: %d articles written (%d so far)", len(done), processed)
+
+        with bar:
+            in_flight = None  # the previous window, being extracted while this one is written
+            for window in _windows(store.articles_to_process(reprocess), WRITE_BATCH):
+                tasks = list(_chunks(window, TASK_SIZE))
+                if pool is None:
+                    write([_extract_task(task) for task in tasks])
+                    continue
+                submitted = pool.map_async(_extract_task, tasks, chunksize=1)
+                if in_flight is not None:
+                    write(in_flight.get())
+                in_flight = submitted
+            if in_flight is not None:
+                write(in_flight.get())
     except BaseException:
         status = "interrupted"
         raise
     finally:
+        if pool is not None:
+            pool.terminate() if status == "interrupted" else pool.close()
+            pool.join()
         store.finish_run(
             run_id, status=status if not failed else "partial", articles_processed=processed,
             facts_written=written, failed=failed, extractor_version=EXTRACTOR_VERSION,

@@ -1,8 +1,10 @@
-"""Regression floor: the dev gold's per-kind F1 may not drop below what it has reached.
+"""Regression floor and exact scores on the dev gold.
 
 The floors live in ``tests/dev_gold_floor.json`` with the SHA-256 of the gold file they were
 measured on (as trafilatura's CI pins its benchmark): an edit of the gold cannot move the
-scores silently. Raise the floors when the extractors improve.
+scores silently. Raise the floors when the extractors improve. Its ``exact`` block holds the
+counts and attribute scores measured before the speed work of issue 6; the second test keeps them
+exactly, so that making processing faster cannot change what is extracted.
 """
 
 from __future__ import annotations
@@ -38,3 +40,18 @@ def test_dev_gold_scores_stay_above_their_floors(shared_dir: Path) -> None:
         kind, attribute = name.split(".")
         value = scores[kind].attribute(attribute)
         assert value is not None and value >= floor, f"{name} {value} fell below its floor {floor}"
+
+
+def test_dev_gold_scores_are_exactly_the_recorded_ones(shared_dir: Path) -> None:
+    """Speed work (lazy analysis, parallel processing) must not move a single count: the scores
+    are those recorded before it, to the fact and to the attribute."""
+    gold_path = shared_dir / "dev" / "gold.jsonl"
+    exact = json.loads(FLOOR_FILE.read_text())["exact"]
+    gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    scores = score(gold, predict(gold))
+    for kind, expected in exact.items():
+        got = scores[kind].as_dict()
+        assert {k: got[k] for k in ("gold", "predicted", "matched")} == {
+            k: expected[k] for k in ("gold", "predicted", "matched")
+        }, kind
+        assert got["attributes"] == expected["attributes"], kind

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -27,15 +28,17 @@ log = logging.getLogger(__name__)
 __all__ = ["DATA_DIR", "Tok", "Match", "SentView", "load_lexicon", "lexicon_matcher", "sentence_views"]
 
 
-@dataclass(frozen=True)
-class Tok:
-    """One non-space token of a sentence: its text, lowercase form and char offsets."""
+class Tok(NamedTuple):
+    """One non-space token of a sentence: its text, lowercase form and char offsets.
+
+    A named tuple, not a dataclass: an article makes thousands and a frozen dataclass's
+    ``__init__`` costs several times a tuple's.
+    """
 
     text: str
     low: str
     start: int
     end: int
-    wstart: bool
     is_punct: bool
     is_word: bool
 
@@ -52,7 +55,12 @@ class Match:
 
 @dataclass
 class SentView:
-    """The tokens of one sentence and the lexicon matches in it."""
+    """The tokens of one sentence and the lexicon matches in it.
+
+    One-syllable matches must be whole underthesea words (``_word_aligned``), and checking that
+    may segment the sentence; so the check, and the lookup tables, wait for the first question
+    about the view's matches. A sentence whose matches no rule reads is never segmented.
+    """
 
     sentence: Sentence
     toks: list[Tok]
@@ -60,9 +68,24 @@ class SentView:
     _starts: dict[str, dict[int, Match]] = field(default_factory=dict)
     _ends: dict[str, dict[int, Match]] = field(default_factory=dict)
     _cover: dict[str, dict[int, Match]] = field(default_factory=dict)
+    # One-syllable matches not yet checked: (lexicon, match, its Doc token index).
+    unchecked: list[tuple[str, Match, int]] = field(default_factory=list)
+    doc: Doc | None = None
+    _indexed: bool = False
+
+    def _ready(self) -> None:
+        if not self._indexed:
+            self.index()
 
     def index(self) -> None:
-        """Build the lookup tables once the matches are in."""
+        """Check the pending one-syllable matches, then build the lookup tables."""
+        self._indexed = True
+        if self.unchecked and self.doc is not None:
+            dropped = {id(m) for _name, m, i in self.unchecked if not _word_aligned(self.doc, i, i + 1)}
+            if dropped:
+                for name in self.matches:
+                    self.matches[name] = [m for m in self.matches[name] if id(m) not in dropped]
+        self.unchecked = []
         for name, ms in self.matches.items():
             self._starts[name] = {m.start: m for m in ms}
             self._ends[name] = {m.end: m for m in ms}
@@ -74,18 +97,22 @@ class SentView:
 
     def starting(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` starting at token ``k``."""
+        self._ready()
         return self._starts.get(lexicon, {}).get(k)
 
     def ending(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` ending just before token ``k`` (its ``end == k``)."""
+        self._ready()
         return self._ends.get(lexicon, {}).get(k)
 
     def covering(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` that covers token ``k``."""
+        self._ready()
         return self._cover.get(lexicon, {}).get(k)
 
     def in_range(self, lexicon: str, start: int, end: int) -> list[Match]:
         """The matches of ``lexicon`` lying inside ``[start, end)``, in text order."""
+        self._ready()
         return [m for m in self.matches.get(lexicon, []) if m.start >= start and m.end <= end]
 
     def low(self, k: int) -> str:
@@ -132,11 +159,17 @@ def _word_aligned(doc: Doc, start: int, end: int) -> bool:
 
 
 def _doc_matches(adoc: ArticleDoc, lexicon: str) -> list[tuple[int, int, str]]:
-    """Longest non-overlapping matches of a lexicon over the whole document (doc token indices)."""
+    """Longest non-overlapping matches of a lexicon over the whole document (doc token indices).
+
+    One-syllable matches are kept whether or not they are whole words; ``SentView`` drops the
+    ones that are not when the view is first read. Dropping them after choosing the longest
+    matches gives what dropping them before would: a one-syllable match can only shut out
+    another one-syllable match at the same token, which is a whole word exactly when it is.
+    """
     doc = adoc.doc
     matcher = lexicon_matcher(lexicon)
     vocab = doc.vocab
-    found = [(s, e, vocab.strings[mid]) for mid, s, e in matcher(doc) if _word_aligned(doc, s, e)]
+    found = [(s, e, vocab.strings[mid]) for mid, s, e in matcher(doc)]
     # Longest first, then leftmost; keep those not overlapping an already kept one.
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: set[int] = set()
@@ -150,36 +183,55 @@ def _doc_matches(adoc: ArticleDoc, lexicon: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _make_tok_shape(text: str) -> tuple[str, bool, bool]:
+    """(lowercase, is punctuation, is a word) of a token text; memoised (syllables repeat)."""
+    return text.lower(), not any(ch.isalnum() for ch in text), any(ch.isalpha() for ch in text)
+
+
+def _sentence_tokens(adoc: ArticleDoc) -> tuple[list[list[Tok]], dict[int, tuple[int, int]]]:
+    """The non-space tokens of every sentence, and where each Doc token sits (sentence, position).
+
+    Built once per article and shared by both quantity extractors (``ArticleDoc.shared``).
+    """
+    got = adoc.shared.get("quantity_tokens")
+    if got is not None:
+        return got
+    texts, starts = adoc.analysis.tokens, adoc.analysis.starts
+    per_sentence: list[list[Tok]] = []
+    where: dict[int, tuple[int, int]] = {}  # doc token index -> (sentence position, token position)
+    for sent in adoc.sentences:
+        toks: list[Tok] = []
+        v = len(per_sentence)
+        for i in range(sent.span.start, sent.span.end):
+            text = texts[i]
+            if text.isspace():
+                continue
+            where[i] = (v, len(toks))
+            low, is_punct, is_word = _make_tok_shape(text)
+            start = starts[i]
+            toks.append(Tok(text, low, start, start + len(text), is_punct, is_word))
+        per_sentence.append(toks)
+    got = adoc.shared["quantity_tokens"] = (per_sentence, where)
+    return got
+
+
 def sentence_views(adoc: ArticleDoc, lexicons: tuple[str, ...]) -> list[SentView]:
     """One view per sentence with the matches of every named lexicon in sentence positions."""
     all_matches = {name: _doc_matches(adoc, name) for name in lexicons}
-    views: list[SentView] = []
-    where: dict[int, tuple[int, int]] = {}  # doc token index -> (view, position)
-    for sent in adoc.sentences:
-        toks: list[Tok] = []
-        for t in sent.span:
-            if t.is_space:
-                continue
-            where[t.i] = (len(views), len(toks))
-            text = t.text
-            toks.append(
-                Tok(
-                    text=text,
-                    low=text.lower(),
-                    start=t.idx,
-                    end=t.idx + len(text),
-                    wstart=bool(t._.wstart),
-                    is_punct=not any(ch.isalnum() for ch in text),
-                    is_word=any(ch.isalpha() for ch in text),
-                )
-            )
-        views.append(SentView(sentence=sent, toks=toks, matches={name: [] for name in lexicons}))
+    per_sentence, where = _sentence_tokens(adoc)
+    views = [
+        SentView(sentence=sent, toks=toks, matches={name: [] for name in lexicons}, doc=adoc.doc)
+        for sent, toks in zip(adoc.sentences, per_sentence, strict=True)
+    ]
     for name, ms in all_matches.items():
         for s, e, label in ms:
             a, b = where.get(s), where.get(e - 1)
             if a is None or b is None or a[0] != b[0]:
                 continue
-            views[a[0]].matches[name].append(Match(a[1], b[1] + 1, label, name))
-    for view in views:
-        view.index()
+            match = Match(a[1], b[1] + 1, label, name)
+            view = views[a[0]]
+            view.matches[name].append(match)
+            if e - s == 1:
+                view.unchecked.append((name, match, s))
     return views

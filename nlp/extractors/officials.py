@@ -99,20 +99,26 @@ class _Lexicon:
         # One match key per entry (its index), so that a match names its entry.
         self.matchers = build_lexicon(tuple(Phrase(e.written, str(k), e.exact) for k, e in enumerate(entries)))
 
-    def match(self, toks: list[_Tok], i: int) -> _Entry | None:
-        """The longest entry that starts at token ``i``, or None."""
+    def match(self, toks: list[_Tok], i: int, *, word_start: bool = True) -> _Entry | None:
+        """The longest entry that starts at token ``i``, or None.
+
+        ``word_start=False`` skips the test that no underthesea word runs across ``i`` (the one
+        test that may segment the sentence): for callers that make it themselves, later, only if
+        the entry turns out to matter.
+        """
         if i >= len(toks):
             return None
         tok = toks[i]
         # Most tokens start no phrase: answer those from the table before anything else.
         table = tok.block.tables.get(self) or tok.block.table(self)
         hits = table.starts.get(tok.i)
-        if not hits or _inside_word(toks, i):
+        if not hits:
             return None
         for hit in hits:
             last = i + hit.end - hit.start - 1
             if last < len(toks) and toks[last].i_last == hit.end - 1:
-                return self.entries[int(hit.key)]
+                # Word boundaries cost a segmentation of the sentence: asked only for a real hit.
+                return None if word_start and _inside_word(toks, i) else self.entries[int(hit.key)]
         return None
 
     def match_ending(self, toks: list[_Tok], end: int) -> _Entry | None:
@@ -130,7 +136,8 @@ class _Lexicon:
 
 def _inside_word(toks: list[_Tok], i: int) -> bool:
     """Token ``i`` continues an underthesea word (``Môi trường``): no phrase may start there."""
-    return i > 0 and not toks[i].wstart and not toks[i].cap and toks[i - 1].text.isalpha()
+    # The word boundary last: it is the costly test (it may segment the sentence).
+    return i > 0 and not toks[i].cap and toks[i - 1].text.isalpha() and not toks[i].wstart
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,6 +201,12 @@ def _fold_token(text: str) -> str:
     return fold(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _token_key(text: str) -> str:
+    """A token's lookup key: folded, typographic apostrophe made straight (memoised)."""
+    return _fold_token(text).replace("’", "'")
+
+
 class _Block:
     """The Doc span of one block of tokens, and the lexicon matches in it (computed on first use).
 
@@ -217,9 +230,8 @@ class _Tok:
     text: str
     start: int
     end: int
-    tag: str
     sentence: int
-    wstart: bool = True
+    analysis: ArticleDoc = field(repr=False, compare=False)  # where word starts and tags are read, lazily
     key: str = ""
     i: int = -1  # the spaCy token index (``token.i``): where the lexicon match tables point
     joined: bool = False  # several Doc tokens joined at an apostrophe (``H'Yăm``): ``i`` is the first
@@ -229,7 +241,17 @@ class _Tok:
     def __post_init__(self) -> None:
         if self.i_last < 0:
             self.i_last = self.i
-        self.key = _fold_token(self.text).replace("’", "'")
+        self.key = _token_key(self.text)
+
+    @property
+    def tag(self) -> str:
+        """The POS tag of the underthesea word this token lies in (its first Doc token's)."""
+        return self.analysis.tag(self.i)
+
+    @property
+    def wstart(self) -> bool:
+        """Does an underthesea word start at this token?"""
+        return self.analysis.wstart(self.i)
 
     @property
     def letters(self) -> str:
@@ -287,7 +309,7 @@ def _join_apostrophes(adoc: ArticleDoc, toks: list[_Tok]) -> list[_Tok]:
             and toks[k + 1].end == toks[k + 2].start
         ):
             last = toks[k + 2]
-            out.append(_Tok(adoc.text[t.start : last.end], t.start, last.end, t.tag, t.sentence, t.wstart,
+            out.append(_Tok(adoc.text[t.start : last.end], t.start, last.end, t.sentence, adoc,
                             i=t.i, joined=True, i_last=last.i))
             k += 3
             continue
@@ -300,11 +322,12 @@ def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
     """Token lists per sentence; a sentence ending in ``và`` is joined to the next one (O6 lists)."""
     blocks: list[list[_Tok]] = []
     pending: list[_Tok] = []
+    texts, starts = adoc.analysis.tokens, adoc.analysis.starts  # plain lists: no spaCy Token per read
     for sent in adoc.sentences:
         toks = [
-            _Tok(t.text, t.idx, t.idx + len(t.text), t.tag_ or "", sent.index, bool(t._.wstart), i=t.i)
-            for t in sent.span
-            if not t.is_space and t.text.strip()
+            _Tok(texts[i], starts[i], starts[i] + len(texts[i]), sent.index, adoc, i=i)
+            for i in range(sent.span.start, sent.span.end)
+            if not texts[i].isspace()
         ]
         pending.extend(_join_apostrophes(adoc, toks))
         if pending and pending[-1].key == "và":
@@ -358,7 +381,7 @@ def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
     if head is None:
         return None
     # ``chức vụ trưởng ban``: a lowercase head inside another word is not a head.
-    if not toks[j].wstart and not toks[j].cap and j > 0 and toks[j - 1].text.isalpha():
+    if not toks[j].cap and j > 0 and toks[j - 1].text.isalpha() and not toks[j].wstart:
         return None
     size = len(head.words)
     if head.kind == "position-field":
@@ -527,9 +550,9 @@ class _Scanner:
                     last = "lower"
                     continue
                 prev = toks[j - 1] if j > i else None
-                if prev is not None and not t.wstart and last not in ("place_name", "num", "paren") and (
+                if prev is not None and last not in ("place_name", "num", "paren") and (
                     (prev.cap and (prev.wstart or not toks[j - 2].cap)) or prev.lower
-                ):
+                ) and not t.wstart:
                     j += 1  # the rest of a word that started in the title (``Đại biểu``)
                     continue
                 if t.key == "và":
@@ -726,8 +749,11 @@ class _Scanner:
         out: list[tuple[int, int, bool, int]] = []
         i = 0
         while i < self.n:
-            h = _is_honorific_at(toks, i)
-            if h is None or h.kind == "status":
+            # The honorific's word-boundary test (``_inside_word``) is made last, only when a name
+            # follows it: most honorific words (``người``, ``ông`` …) open no name, and the test may
+            # segment the sentence. Either way a failed test moves on by one token, as before.
+            h = _honorifics().match(toks, i, word_start=False)
+            if h is None or h.kind not in ("honorific", "rank"):
                 i += 1
                 continue
             b = i + len(h.words)
@@ -736,9 +762,15 @@ class _Scanner:
                 b += 1
             e = min(_cap_run_end(toks, b, self.n), b + 4)
             if e - b >= MIN_NAME and _name_ok(toks[b:e], surname=False) and not self._credit_before(b):
+                if _inside_word(toks, i):
+                    i += 1
+                    continue
                 out.append((b, e, False, i if plural else -1))
                 i = self._list_names(e, out, i) if plural else e
             elif e - b == 1 and self._short_name_ok(b):
+                if _inside_word(toks, i):
+                    i += 1
+                    continue
                 out.append((b, e, True, -1))
                 i = e
             else:
@@ -779,7 +811,7 @@ class _Scanner:
             return False
         nxt = toks[b + 1] if b + 1 < self.n else None
         # ``Bí thư``: the syllable starts a longer word, not a name.
-        return nxt is None or not nxt.text.isalpha() or (nxt.wstart and nxt.lower)
+        return nxt is None or not nxt.text.isalpha() or (nxt.lower and nxt.wstart)
 
 
 # --------------------------------------------------------------------------- linking

@@ -100,6 +100,16 @@ def _roles() -> _Roles:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _rates_by_first(rates: frozenset[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """The rate phrases grouped by their first word, so a scan tries only those that can match."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for r in rates:
+        if r:
+            out.setdefault(r[0], []).append(r)
+    return out
+
+
 @dataclass
 class _Mention:
     start: int  # token position of the number (first word of a worded number)
@@ -481,8 +491,10 @@ class _SentencePercents:
         if facts:
             ind = facts[-1].data["indicator"]
             return ind if ind != "other" else None
+        rates = _rates_by_first(self.roles.rates)
         for j in range(self.n - 1, -1, -1):
-            if not any(tuple(self.lows[j : j + len(r)]) == r for r in self.roles.rates):
+            candidates = rates.get(self.lows[j])
+            if not candidates or not any(tuple(self.lows[j : j + len(r)]) == r for r in candidates):
                 continue
             hi = j + 1
             while hi < self.n and not (self.lows[hi] in _CLAUSE_STOPS and not self._inside_phrase(hi)):

@@ -159,7 +159,10 @@ class _Unit:
 
 
 def _is_cap(tok: Token) -> bool:
-    t = tok.text
+    return _cap(tok.text)
+
+
+def _cap(t: str) -> bool:
     return bool(t) and t[0].isalpha() and t[0].isupper()
 
 
@@ -182,10 +185,13 @@ class _Reader:
         self.res = res
         self.gaz = gaz
         self.keys = gaz.all_name_keys()
+        # The Doc's tokens as plain lists: the hot helpers below read these, not spaCy Tokens.
+        self.texts = adoc.analysis.tokens
+        self.starts = adoc.analysis.starts
 
     # -- token helpers
     def span_text(self, i: int, j: int) -> str:
-        return self.text[self.doc[i].idx : self.doc[j - 1].idx + len(self.doc[j - 1].text)]
+        return self.text[self.starts[i] : self.starts[j - 1] + len(self.texts[j - 1])]
 
     def glued(self, i: int) -> bool:
         """Token i is glued to the next one (no whitespace): `H'leo`, `C-Thái`."""
@@ -208,15 +214,15 @@ class _Reader:
 
     def name_end_ok(self, i: int, j: int) -> bool:
         """Tokens i..j-1 sit on one line, separated by single spaces or glued by `-`/`'`."""
+        texts = self.texts
         for k in range(i, j):
-            tok = self.doc[k]
-            if tok.is_space:
+            # (A token's trailing whitespace is "" or " ": gaps and line breaks are tokens.)
+            t = texts[k]
+            if t.isspace():
                 return False
-            if k < j - 1 and tok.whitespace_ not in ("", " "):
+            if not (t.isalpha() or t.isdigit() or t in _DASHES or t in "'’"):
                 return False
-            if not (_is_word(tok) or tok.text.isdigit() or tok.text in _DASHES or tok.text in "'’"):
-                return False
-        return not (self.doc[i].text in _DASHES or self.doc[j - 1].text in _DASHES)
+        return not (texts[i] in _DASHES or texts[j - 1] in _DASHES)
 
     def gazetteer_match(self, i: int, province_only: bool = False) -> int:
         """Length in tokens of the longest gazetteer name starting at token i (0 when none)."""
@@ -226,11 +232,11 @@ class _Reader:
                 continue
             key = name_key(self.span_text(i, i + k))
             if (key in self.res.province_keys) if province_only else (key in self.keys):
-                toks = self.doc[i : i + k]
-                if any(_is_cap(t) for t in toks) and (_is_cap(toks[0]) or k > 1):
+                toks = self.texts[i : i + k]
+                if any(_cap(t) for t in toks) and (_cap(toks[0]) or k > 1):
                     # `các xã như Xuân Hòa` is not the district Như Xuân: a lowercase list word
                     # opens the list, it does not start the name (`xã phong Hải` still does).
-                    if not _is_cap(toks[0]) and name_key(toks[0].text) in self.res.list_intro:
+                    if not _cap(toks[0]) and name_key(toks[0]) in self.res.list_intro:
                         continue
                     return k
         return 0
