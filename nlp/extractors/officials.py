@@ -869,6 +869,11 @@ def _coordinated(toks: list[_Tok], a_end: int, b_start: int) -> bool:
 
 
 def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[_Tok]]]:
+    # Persons come only from title chains (each starts at a position head) and from honorific
+    # names: a block with neither lexicon in it has none, and need not be scanned token by token.
+    block = toks[0].block
+    if not block.table(_positions()).starts and not block.table(_honorifics()).starts:
+        return []
     sc = _Scanner(toks)
     chains = sc.chains()
     persons: list[_Person] = []
