@@ -216,13 +216,14 @@ def process_articles(
     try:
         warm_up()  # load models, gazetteer and matchers once, before any fork
         log.debug("process: models loaded")
-        if workers > 1:
+        if total >= MIN_PARALLEL:
             # Move everything alive now (the models, gazetteer and matchers) out of the collector's
-            # reach: collections in the workers then leave those pages alone, so the workers keep
-            # sharing them with this process, and the final collection at exit skips them (a third
-            # of a second). They live as long as the process anyway; it is not undone.
+            # reach: each collection during extraction then skips them, forked workers keep
+            # sharing their pages with this process, and the final collection at exit skips them
+            # (a third of a second). They live as long as the process anyway; it is not undone.
             gc.collect()
             gc.freeze()
+        if workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers)
             log.info("process: %d articles on %d worker processes", total, workers)
         bar = tqdm(total=total, desc="process", unit="article", disable=None if progress else True)
