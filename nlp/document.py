@@ -337,24 +337,36 @@ class _Analysis:
     def wstart(self, i: int) -> bool:
         got = self._wstart[i]
         if got is None:
-            r = self._sentence_of[i]
-            if r >= 0 and r not in self.segmented:
-                self._segment(r)
-                got = self._wstart[i]
-            if got is None:
-                got = self._wstart[i] = not self.tokens[i].isspace()
+            got = self._fill(i, self._wstart, self.segmented, self._segment, not self.tokens[i].isspace())
         return got
 
     def tag(self, i: int) -> str:
         got = self._tag[i]
         if got is None:
-            r = self._sentence_of[i]
-            if r >= 0 and r not in self.tagged:
-                self._tag_sentence(r)
-                got = self._tag[i]
-            if got is None:
-                got = self._tag[i] = _fallback_tag(self.tokens[i])
+            got = self._fill(i, self._tag, self.tagged, self._tag_sentence, _fallback_tag(self.tokens[i]))
         return got
+
+    def _fill(self, i: int, values: list[Any], done: set[int], run: Any, fallback: Any) -> Any:
+        """Analyse token ``i``'s sentence with ``run`` unless ``done``; the fallback otherwise."""
+        r = self._sentence_of[i]
+        if r >= 0 and r not in done:
+            run(r)
+        if values[i] is None:  # outside every sentence, or no word covers it
+            values[i] = fallback
+        return values[i]
+
+    def _covering_words(self, r: int) -> Iterator[tuple[int, int, tuple[int, int, int] | None]]:
+        """Each token of sentence ``r``: (token index, start in the sentence, anchored word holding it)."""
+        start = self.ranges[r][0]
+        words = iter(self._anchored[r])
+        current = next(words, None)
+        a, b = self._token_span[r]
+        for i in range(a, b):
+            tok_start = self.starts[i] - start
+            while current is not None and current[2] <= tok_start:
+                current = next(words, None)
+            holding = current if current is not None and current[1] <= tok_start < current[2] else None
+            yield i, tok_start, holding
 
     def _segment(self, r: int) -> None:
         """Segment sentence ``r`` and set the word starts of its tokens."""
@@ -366,20 +378,10 @@ class _Analysis:
         except Exception:  # underthesea on hostile input: the sentence keeps the fallback
             log.debug("word_tokenize failed on sentence %d", r, exc_info=True)
             pieces = []
-        anchored = _anchor(sentence, pieces)
         self._pieces[r] = pieces
-        self._anchored[r] = anchored
-        words = iter(anchored)
-        current = next(words, None)
-        a, b = self._token_span[r]
-        for i in range(a, b):
-            tok_start = self.starts[i] - start
-            while current is not None and current[2] <= tok_start:
-                current = next(words, None)
-            if current is not None and current[1] <= tok_start < current[2]:
-                self._wstart[i] = tok_start == current[1]
-            else:
-                self._wstart[i] = not self.tokens[i].isspace()
+        self._anchored[r] = _anchor(sentence, pieces)
+        for i, tok_start, word in self._covering_words(r):
+            self._wstart[i] = tok_start == word[1] if word else not self.tokens[i].isspace()
 
     def _tag_sentence(self, r: int) -> None:
         """POS-tag the words of sentence ``r`` (segmenting it first if needed)."""
@@ -393,18 +395,8 @@ class _Analysis:
             log.debug("pos tagging failed on sentence %d", r, exc_info=True)
             tags = [_fallback_tag(p) for p in pieces]
         self._tags[r] = tags
-        start = self.ranges[r][0]
-        words = iter(self._anchored[r])
-        current = next(words, None)
-        a, b = self._token_span[r]
-        for i in range(a, b):
-            tok_start = self.starts[i] - start
-            while current is not None and current[2] <= tok_start:
-                current = next(words, None)
-            if current is not None and current[1] <= tok_start < current[2]:
-                self._tag[i] = tags[current[0]]
-            else:
-                self._tag[i] = _fallback_tag(self.tokens[i])
+        for i, _tok_start, word in self._covering_words(r):
+            self._tag[i] = tags[word[0]] if word else _fallback_tag(self.tokens[i])
 
     def analyse_all(self) -> None:
         """Segment and tag every sentence (what an eager pass does)."""

@@ -46,3 +46,17 @@ def build_demo_db(db_path: Path, base_url: str) -> dict[str, Any]:
         processed = process_articles(store, progress=False)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"db": db_path, "crawl": crawl, "processed": processed}
+
+
+def project_texts() -> list[str]:
+    """Every article text the project ships: the demo articles and our two gold sets (raw)."""
+    import json
+
+    from demo.content import load_articles
+
+    texts = [a.lead + "\n\n" + "\n".join(a.body) for a in load_articles()]
+    for name in ("own_gold", "blind_gold"):
+        for line in (ROOT / "tests" / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    return texts

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import project_texts
 
-from demo.content import load_articles
 from nlp.document import analyze
 from nlp.extract import extract_doc
 from nlp.normalize import normalize_text
-
-DATA = Path(__file__).with_name("data")
 
 
 def _facts(text: str, *, eager: bool) -> dict[str, list[Any]]:
@@ -29,15 +27,6 @@ def _facts(text: str, *, eager: bool) -> dict[str, list[Any]]:
                 f.mentions) for f in facts]
         for kind, facts in extraction.facts.items()
     }
-
-
-def _project_texts() -> list[str]:
-    texts = [a.lead + "\n\n" + "\n".join(a.body) for a in load_articles()]
-    for name in ("own_gold", "blind_gold"):
-        for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return [normalize_text(t) for t in texts]
 
 
 def _assert_lazy_equals_eager(texts: list[str]) -> tuple[int, int, int]:
@@ -53,7 +42,7 @@ def _assert_lazy_equals_eager(texts: list[str]) -> tuple[int, int, int]:
 
 @pytest.mark.slow
 def test_lazy_analysis_gives_the_eager_facts_on_the_projects_texts() -> None:
-    segmented, tagged, total = _assert_lazy_equals_eager(_project_texts())
+    segmented, tagged, total = _assert_lazy_equals_eager([normalize_text(t) for t in project_texts()])
     # The point of it: most sentences are never tagged, many never segmented.
     assert tagged < segmented < total
     assert tagged < 0.3 * total and segmented < 0.7 * total, (segmented, tagged, total)

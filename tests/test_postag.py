@@ -10,14 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import project_texts
 from underthesea import pos_tag as underthesea_pos_tag
 
-from demo.content import load_articles
 from nlp.document import _split_sentences
 from nlp.normalize import normalize_text
 from nlp.postag import _features, pos_tag, segment, tag_words
-
-DATA = Path(__file__).with_name("data")
 
 
 def _sentences(texts: list[str]) -> list[str]:
@@ -28,15 +26,6 @@ def _sentences(texts: list[str]) -> list[str]:
     return out
 
 
-def _own_texts() -> list[str]:
-    texts = [a.lead + "\n\n" + "\n".join(a.body) for a in load_articles()]
-    for name in ("own_gold", "blind_gold"):
-        for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts
-
-
 def _assert_same_tags(sentences: list[str]) -> None:
     assert len(sentences) > 100
     differ = [s for s in sentences if pos_tag(s) != underthesea_pos_tag(s)]
@@ -45,7 +34,7 @@ def _assert_same_tags(sentences: list[str]) -> None:
 
 @pytest.mark.slow
 def test_tags_equal_underthesea_on_the_projects_texts() -> None:
-    _assert_same_tags(_sentences(_own_texts()))
+    _assert_same_tags(_sentences(project_texts()))
 
 
 @pytest.mark.slow
