@@ -151,6 +151,15 @@ CASES = [
     ("Phấn đấu 100 phần trăm hồ sơ được số hóa.", []),
     # HS is pupils in school news
     ("Trường có 35 HS đạt giải; 1.024 học sinh tham gia kỳ thi hồ sơ năng lực.", []),
+    # thu nhận is intake; đang được + verb is pending
+    (
+        "Công an xã thu nhận 640 hồ sơ cấp căn cước; 12 hồ sơ còn lại đang được xác minh.",
+        [(640, "received", None, None), (12, "pending", None, None)],
+    ),
+    # a kind verb in a time clause (khi …) does not say what happened to the counted dossiers
+    ("- Hồ sơ được số hóa ngay khi tiếp nhận: 2.300/2.300 hồ sơ.", [(2300, "other", None, 2300)]),
+    # a date written with a dash is no count
+    ("Người dân xếp hàng nộp hồ sơ tại trung tâm sáng 15-9.", []),
 ]
 
 

@@ -217,6 +217,10 @@ CASES = [
     ("công chức with no field is not a position",
      "Bà Lý Thị Mai, công chức trẻ của xã, nhiệt tình với dân.",
      {}),
+    ("a lowercase field after a comma inside a department name, then its parent organisation (O2)",
+     "Điều động ông Trịnh Văn Hải, Phó Trưởng phòng Tổ chức, biên chế Sở Nội vụ giữ chức Chánh Văn phòng "
+     "Sở Nội vụ.",
+     {"Trịnh Văn Hải": ["Phó Trưởng phòng Tổ chức, biên chế Sở Nội vụ", "Chánh Văn phòng Sở Nội vụ"]}),
     ("one person, titles merged in the longest form (O3)",
      "Ông Mai Văn Tư, Bí thư Đảng ủy xã Đông Sơn phát biểu. Sau đó ông Mai Văn Tư, Bí thư Đảng ủy "
      "trao quà.",

@@ -135,6 +135,52 @@ CASES = [
     ("Mục tiêu là 100% cán bộ, công chức sử dụng chữ ký số.", [(100, "exact", "staff")]),
     # scores without % are not percentages
     ("Xã đạt 88,5/100 điểm.", []),
+    # a part after trong đó, or a part over an earlier total, rated by its share (not P5's completion rate)
+    (
+        "Phường nhận 3.400 hồ sơ, trong đó 2.210 hồ sơ gửi trực tuyến, đạt 65%.",
+        [(65, "exact", "online_share")],
+    ),
+    (
+        "Quý II, tỉnh nhận 220,5 nghìn hồ sơ; 143,3 nghìn hồ sơ trực tuyến (65%).",
+        [(65, "exact", "online_share")],
+    ),
+    # a share of the dossiers named after the figure, of what the clause before did
+    ("Xã đã số hóa 1.850 hồ sơ, đạt 91,4% số hồ sơ tiếp nhận.", [(91.4, "exact", "digitized")]),
+    # a list label before a colon names the measure, whatever else it names
+    (
+        "- Mức độ hài lòng của tổ chức, doanh nghiệp với Cổng DVC tỉnh: 97,9%.",
+        [(97.9, "exact", "satisfaction")],
+    ),
+    # a clause of names only says where the measure before was reached
+    (
+        "Lạng Sơn dẫn đầu với 91% hồ sơ nộp trực tuyến. Cao Bằng và Thái Nguyên đạt 80–85%.",
+        [(91, "exact", "online_share"), (80, "exact", "online_share"), (85, "exact", "online_share")],
+    ),
+    # the first end of a range is no count, so the online measure before still holds
+    (
+        "Tỷ lệ hồ sơ trực tuyến ở các xã biên giới đạt 35–45%, riêng xã A Lưới còn dưới 25%.",
+        [(35, "exact", "online_share"), (45, "exact", "online_share"), (25, "under", "online_share")],
+    ),
+    # a figure with no noun of its own, a verb phrase after it: what the figure before counted
+    (
+        "Có 96% công chức xã đã được tập huấn; gần 80% có chứng chỉ tin học.",
+        [(96, "exact", "staff"), (80, "about", "staff")],
+    ),
+    # votes, returned dossiers, documents and premises are not the indicators (P7, P10, P12)
+    (
+        "Kỳ họp bầu ông Lò Văn Tú, Ủy viên Ban Thường vụ Đảng ủy xã làm Chủ tịch HĐND xã với 40/41 đại biểu "
+        "có mặt tán thành, đạt 97,56%.",
+        [(97.56, "exact", "other")],
+    ),
+    (
+        "Tỷ lệ đúng hạn đạt 99%, nhưng số hồ sơ bị trả lại để bổ sung vẫn chiếm gần 7%.",
+        [(99, "exact", "on_time"), (7, "about", "other")],
+    ),
+    ("Có 100% văn bản đi của xã được ký số và gửi qua môi trường mạng.", [(100, "exact", "other")]),
+    ("Gần 100% cơ sở lưu trú đã khai báo lưu trú trực tuyến.", [(100, "about", "other")]),
+    ("Tỉnh phấn đấu nâng SIPAS lên trên 90%.", [(90, "over", "satisfaction")]),
+    # ``qua mạng`` right after the figure names its channel
+    ("Mỗi tuần xã nhận gần 600 hồ sơ, khoảng 70% qua mạng.", [(70, "about", "online_share")]),
 ]
 
 

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import SentView, load_lexicon, sentence_views
+from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
 from nlp.facts import Fact
 from nlp.numbers import (
     NUMBER_RE,
@@ -64,6 +64,8 @@ _SOFT_STOPS = frozenset({",", "và", "hoặc"})
 # A dash after the counted noun opens a remark on it (``1.098 hồ sơ – tất cả đều đúng hạn``).
 _DASHES = frozenset({"-", "–", "—"})
 _RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
+# Words before a day-month date written with a dash (``sáng 12-8``).
+_DAY_WORDS = frozenset({"ngày", "sáng", "chiều", "tối", "trưa", "đêm", "hôm", "khuya"})
 _WINDOW = 15
 _FAR_WINDOW = 30
 _MAX_COUNT = 10**9
@@ -291,7 +293,7 @@ class _SentenceReader:
 
     def _kinds_in(self, lo: int, hi: int, nearest_last: bool) -> list[str]:
         """The chain of kind verbs in ``[lo, hi)`` nearest the count, in text order."""
-        ms = [m for m in self.view.in_range(KINDS_LEX, lo, hi) if m.label != "none"]
+        ms = [m for m in self.view.in_range(KINDS_LEX, lo, hi) if m.label != "none" and not self._in_time_clause(m)]
         if not ms:
             return []
 
@@ -314,6 +316,11 @@ class _SentenceReader:
                     break
         return [m.label for m in chain]
 
+    def _in_time_clause(self, m: Match) -> bool:
+        """Is the kind verb the predicate of a time clause (``được số hóa ngay khi tiếp nhận``,
+        ``sau khi giải quyết``)? It says when, not what happened to the counted dossiers."""
+        return m.start > 0 and self.lows[m.start - 1] == "khi"
+
     def _channel(self, lo: int, hi: int, ks: int) -> str | None:
         ms = [m for m in self.view.in_range(CHANNELS_LEX, lo, hi) if m.label != "none"]
         if not ms:
@@ -329,6 +336,10 @@ class _SentenceReader:
         nxt = self.lows[k + 1] if k + 1 < self.n else ""
         if prev == "/" or nxt == "/":  # part of a date 15/12/2024
             return None
+        if prev in _DAY_WORDS and nxt in _DASHES and k + 2 < self.n and self.toks[k + 2].text.isdigit():
+            return None  # a date ``sáng 12-8``, ``ngày 5-9``
+        if prev == "-" and k > 2 and self.lows[k - 3] in _DAY_WORDS and self.toks[k - 2].text.isdigit():
+            return None  # the month of such a date
         if prev in (":", ".", ",") and k > 1 and _is_number_tok(self.toks[k - 2].text):
             return None  # 7:30, a second part of a list of figures "1.2, 3"
         if nxt == ":" and k + 2 < self.n and NUMBER_RE.fullmatch(self.toks[k + 2].text):

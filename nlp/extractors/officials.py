@@ -610,7 +610,7 @@ class _Scanner:
                 return end
             return None
         if not toks[m].cap:
-            return None
+            return self._lower_field(m)
         if _is_honorific_at(toks, m) or _cues()["former"].match(toks, m):
             return None
         org = _organisations().match(toks, m)
@@ -626,6 +626,21 @@ class _Scanner:
         if any(_head_at(toks, k) for k in range(m, end)):
             return None
         return end
+
+    def _lower_field(self, m: int) -> int | None:
+        """``Trưởng phòng Công chức, viên chức Sở Nội vụ``: a lowercase field (1–3 nouns) after a
+        comma inside a capitalised organisation name continues it when the parent organisation
+        follows it at once; the title then runs on through that organisation."""
+        toks = self.toks
+        k = m
+        while k < self.n and k - m < 3 and toks[k].lower and toks[k].tag.startswith("N"):
+            k += 1
+        if k == m or k >= self.n or not toks[k].cap:
+            return None
+        org = _organisations().match(toks, k)
+        if org is None or org.kind in ("place", "abbr-place"):
+            return None
+        return self.tail(k, lookahead=False, last="cap")
 
     # ---- chains
 

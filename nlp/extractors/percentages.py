@@ -29,6 +29,11 @@ vùng cao chỉ đạt khoảng 40%``). A channel label on a list line (``+ Tr�
 right before the figure with a noun after it (``đạt tỷ lệ 100% hồ sơ được số hóa``) lets the noun
 phrase decide; staff before a share of dossiers (``chỉ đạo công chức tiếp nhận 100% hồ sơ``) are
 its agents, not what is measured.
+A part split off a total (``trong đó 1.502 hồ sơ nộp trực tuyến, đạt 70%``, or a count over an
+earlier larger count of the sentence) is rated by its share, not its completion. A label before a
+colon names the measure of the figure after it. A figure followed by a verb and no noun (``khoảng
+91% có trình độ đại học``) counts what the figure before it counted. Votes, returned dossiers and
+things that are not dossiers (``văn bản``, ``cơ sở lưu trú``, communes) are never online shares.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from dataclasses import dataclass
 from nlp.document import ArticleDoc
 from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
 from nlp.facts import Fact
-from nlp.numbers import NUMBER_RE, number_words_before, parse_number
+from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +54,21 @@ __all__ = ["extract"]
 IND_LEX = "percent_indicators"
 _INDICATORS = ("on_time", "online", "digitized", "satisfaction", "staff")
 # Cue labels in priority order within one clause; the first three make the figure `other`.
-_PRIORITY = ("overdue", "on_time", "digitized", "satisfaction", "online", "staff")
-_OUT = {"online": "online_share", "overdue": "other"}
-_NEAREST_LABELS = frozenset({"overdue", "on_time", "digitized", "satisfaction", "online", "staff", "payment"})
+_PRIORITY = ("overdue", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff")
+_OUT = {"online": "online_share", "overdue": "other", "returned": "other", "vote": "other"}
+_NEAREST_LABELS = frozenset(
+    {"overdue", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff", "payment"}
+)
 _CLAUSE_STOPS = frozenset({",", ";", ".", "(", ")", ":", "!", "?", '"', "“", "”", "…"})
 _STRONG_STOPS = frozenset({";", ".", "!", "?", "…"})
 _RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
 _HEAD_SKIP = frozenset({"tổng", "số", "các", "những", "toàn", "bộ", "lượng"})
 _BACK_LIMIT = 35
 # Lexicon labels that head a noun phrase after a figure (``80% hồ sơ``, ``100% cán bộ``).
-_HEAD_LABELS = frozenset({"dossier", "staff", "people", "service", "online_service"})
+_HEAD_LABELS = frozenset({"dossier", "staff", "people", "service", "online_service", "thing"})
+# Words that open a verb phrase right after a figure that has no noun of its own (``97,4% cán bộ
+# có chữ ký số; khoảng 91% có trình độ đại học``): the noun is the one an earlier figure counted.
+_ELLIPSIS_OPENERS = frozenset({"có", "đã", "được", "đang", "chưa", "không", "đều", "vẫn", "cũng"})
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,8 @@ class _SentencePercents:
         self.n = len(view.toks)
         self.roles = _roles()
         self._heads: set[int] = set()
+        # The indicator of the figure read before, in this sentence (for an elliptical figure).
+        self._last_indicator: str | None = None
         # What the sentence before measured (``Tỷ lệ hồ sơ nộp trực tuyến …``): a figure here with
         # no subject of its own (``nhiều xã chỉ đạt khoảng 40%``) refers back to it.
         self.prev_topic = prev_topic
@@ -287,8 +299,8 @@ class _SentencePercents:
         if opener is None:
             return False
         j -= len(opener)
-        cues = [c for c in self._cues(max(0, j - 12), j) if c.label != "change"]
-        for x in range(j - 1, max(0, j - 12) - 1, -1):
+        cues = [c for c in self._cues(max(0, j - 20), j) if c.label != "change"]
+        for x in range(j - 1, max(0, j - 20) - 1, -1):
             if self.lows[x] in (".", "!", "?"):
                 cues = [c for c in cues if c.start > x]
                 break
@@ -357,9 +369,38 @@ class _SentencePercents:
             after_dir = nxt_word and not after_stop and not rate_before
         if after_dir:
             return self._after(m, a, b_lo, q)
+        if after_stop and self._contentless(b_lo, q) and self._channel_after(a):
+            # ``mỗi tháng tiếp nhận gần 3 nghìn hồ sơ, khoảng 90% qua mạng``: the figure's own words
+            # name the online channel (a survey ``qua khảo sát trực tuyến`` follows a named measure).
+            return "online_share", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
         return self._before(m, b_lo, q)
 
+    def _channel_after(self, a: int) -> bool:
+        """Does ``qua`` right after the figure open an online channel (``qua mạng``, ``qua Cổng
+        dịch vụ công``)?"""
+        if self.lows[a : a + 1] != ["qua"]:
+            return False
+        c = self.view.starting(IND_LEX, a + 1) or self.view.starting(IND_LEX, a)
+        return c is not None and c.label in ("online", "online_service")
+
     def _after(self, m: _Mention, a: int, b_lo: int, q: int) -> tuple[str, str]:
+        ind, subject = self._after_reading(m, a, b_lo, q)
+        if ind == "online_share" and self._thing_head(a):
+            return "other", subject  # 100% văn bản … gửi trên môi trường mạng: not dossiers (P7)
+        return ind, subject
+
+    def _thing_head(self, a: int) -> bool:
+        """Does the noun phrase after a figure count things other than dossiers, people or staff
+        (``văn bản``, ``cơ sở lưu trú``, ``xã, phường``)?"""
+        h = a
+        while h < self.n and self.lows[h] in _HEAD_SKIP:
+            h += 1
+        head = self.view.starting(IND_LEX, h)
+        if head is not None:
+            return head.label == "thing"
+        return any(tuple(self.lows[h : h + len(p)]) == p for p in self.roles.places)
+
+    def _after_reading(self, m: _Mention, a: int, b_lo: int, q: int) -> tuple[str, str]:
         a_hi = self._after_end(a, strong=False)
         subject = self.view.text_of(self.adoc.text, a, a_hi)
         h = a
@@ -392,9 +433,15 @@ class _SentencePercents:
         for c in self._cues(a_hi, ext_hi):
             if c.label in _NEAREST_LABELS and c.start not in self._heads:
                 return (_OUT.get(c.label, c.label) if c.label != "payment" else "other"), subject
+        if head is not None and head.label == "dossier" and b_lo > 0 and self._contentless(b_lo, q):
+            # ``số hóa 3.169 hồ sơ, đạt 92,7% số hồ sơ tiếp nhận``: a share of the dossiers named
+            # after it, of what the clause before did.
+            return self._before(m, b_lo, q, share=True)[0], subject
+        if head is None and self.lows[a] in _ELLIPSIS_OPENERS and self._last_indicator not in (None, "other"):
+            return self._last_indicator, subject
         return "other", subject
 
-    def _before(self, m: _Mention, b_lo: int, q: int) -> tuple[str, str]:
+    def _before(self, m: _Mention, b_lo: int, q: int, share: bool = False) -> tuple[str, str]:
         subject_lo = b_lo
         while subject_lo < q and self._contentless(subject_lo, subject_lo + 1):
             subject_lo += 1
@@ -416,8 +463,15 @@ class _SentencePercents:
             return "other", subject
         if any(c.label == "change" for c in self._cues(b_lo, q)):
             return "other", subject  # a difference (cao hơn chỉ tiêu … 10%), not a level (P3)
+        if contentless and b_lo > 0 and self.lows[b_lo - 1] == ":":
+            # ``- Mức độ hài lòng của người dân, doanh nghiệp trên Cổng DVC quốc gia: 98,7%``: the
+            # label before the colon names the measure; its cues rank as in a clause of their own.
+            label_lo = self._clause_start(b_lo - 1)
+            got = self._by_priority(self._cues(label_lo, b_lo - 1))
+            if got:
+                return got, subject or self.view.text_of(self.adoc.text, label_lo, b_lo - 1)
         # The clause refers back: the nearest cue before it decides.
-        share = self._has(self.roles.shares, b_lo, q)
+        share = share or self._has(self.roles.shares, b_lo, q)
         lo = max(0, b_lo - _BACK_LIMIT)
         cut = lo
         for j in range(b_lo - 1, lo - 1, -1):
@@ -440,8 +494,9 @@ class _SentencePercents:
         if cue.label == "payment":
             return "other", subject
         if cue.label == "online" and not share:
-            between = range(self._clause_start(cue.start), b_lo)
-            if any(self._is_count(x) for x in between) and not self._channel_label(cue, b_lo):
+            clause_lo = self._clause_start(cue.start)
+            counts = [x for x in range(clause_lo, b_lo) if self._is_count(x)]
+            if counts and not self._channel_label(cue, b_lo) and not self._splits_total(clause_lo, counts[0], m):
                 return "other", subject  # a completion rate or score of a count (P5, P6)
         return _OUT.get(cue.label, cue.label), subject
 
@@ -451,6 +506,34 @@ class _SentencePercents:
         if cue.end >= self.n or self.lows[cue.end] != ":":
             return False
         return not any("/" in self.toks[x].text for x in range(cue.end, b_lo))
+
+    def _splits_total(self, clause_lo: int, x: int, m: _Mention) -> bool:
+        """Is the count at ``x`` a part of a total written before it, the figure being its share?
+        Either the clause opens with ``trong đó`` (``tiếp nhận 2.146 hồ sơ, trong đó 1.502 hồ sơ nộp
+        trực tuyến, đạt 70%``), or the figure is the count over an earlier, larger count of the
+        sentence (``412,6 nghìn hồ sơ, … 301,2 nghìn hồ sơ trực tuyến (73%)``). A ratio ``N/M``
+        with its ``(100%)`` is a completion rate (P5), not a share."""
+        if any(tuple(self.lows[clause_lo : clause_lo + len(o)]) == o for o in self.roles.splits):
+            return True
+        part = self._count_value(x)
+        if part is None or m.value >= 100:
+            return False
+        for y in range(x):
+            whole = self._count_value(y) if self._is_count(y) else None
+            if whole and whole > part and abs(100 * part / whole - m.value) <= 0.6:
+                return True
+        return False
+
+    def _count_value(self, x: int) -> float | None:
+        """The value of the plain count at ``x`` with its scale word (``301,2 nghìn``), else ``None``."""
+        text = self.toks[x].text
+        if "/" in text:
+            return None
+        value = parse_number(text)
+        if value is None:
+            return None
+        scale = scale_of(self.lows[x + 1]) if x + 1 < self.n else None
+        return float(value) * (scale or 1)
 
     def _count_phrase(self, lo: int, hi: int) -> str | None:
         """The indicator named by the kind phrase of the count a back-referring figure rates
@@ -482,7 +565,19 @@ class _SentencePercents:
         if anaphor:
             return True
         ends_clause = end >= self.n or self.lows[end] in _CLAUSE_STOPS
-        return ends_clause and self._has(self.roles.places, b_lo, q)
+        return ends_clause and (self._has(self.roles.places, b_lo, q) or self._names_only(b_lo, q))
+
+    def _names_only(self, lo: int, hi: int) -> bool:
+        """Is ``[lo, hi)`` a list of proper names with fillers (``TP HCM, Đà Nẵng và Hải Phòng
+        đạt``)? Such a clause says only where a figure was reached."""
+        named = False
+        for x in range(lo, hi):
+            tok = self.toks[x]
+            if tok.text[:1].isupper():
+                named = True
+            elif not (tok.is_punct or tok.low == "và" or self._contentless(x, x + 1)):
+                return False
+        return named
 
     def topic(self, facts: list[Fact]) -> str | None:
         """What this sentence measures, for a figure in the next one to refer back to: the
@@ -511,6 +606,9 @@ class _SentencePercents:
             return True
         if not _is_num(text):
             return False
+        if x + 3 < self.n and self.lows[x + 1] in _RANGE_SEPS and _is_num(self.toks[x + 2].text):
+            if self.lows[x + 3] == "%" or tuple(self.lows[x + 3 : x + 5]) == ("phần", "trăm"):
+                return False  # the first end of a range of percentages (``40–55%``)
         return not (x + 1 < self.n and self.lows[x + 1] == "%") and tuple(self.lows[x + 1 : x + 3]) != ("phần", "trăm")
 
     def _after_aside(self, m: _Mention, subject: str) -> tuple[str, str]:
@@ -537,6 +635,7 @@ class _SentencePercents:
                 h += 1
             self._heads.add(h)
         described: dict[int, tuple[str, str, str]] = {}
+        self._last_indicator = None
         # A range's second figure first: its first figure shares its subject and indicator.
         for i in sorted(range(len(mentions)), key=lambda x: mentions[x].is_range_head):
             m = mentions[i]
@@ -546,6 +645,7 @@ class _SentencePercents:
                     ind, subject = described[i + 1][1:]
                 else:
                     ind, subject = self.indicator(m)
+                    self._last_indicator = ind
             except Exception:
                 log.debug("percentage description failed", exc_info=True)
                 qual, ind, subject = "exact", "other", ""
