@@ -158,6 +158,12 @@ CASES = [
     ),
     # a kind verb in a time clause (khi …) does not say what happened to the counted dossiers
     ("- Hồ sơ được số hóa ngay khi tiếp nhận: 2.300/2.300 hồ sơ.", [(2300, "other", None, 2300)]),
+    # results delivered are finished dossiers
+    (
+        "Bưu điện xã chuyển trả 2.450 hồ sơ kết quả đến tận nhà dân; năm qua có gần 9.000 hồ sơ trả kết quả "
+        "giải quyết TTHC tại xã.",
+        [(2450, "resolved", "postal", None), (9000, "resolved", None, None)],
+    ),
     # a date written with a dash is no count
     ("Người dân xếp hàng nộp hồ sơ tại trung tâm sáng 15-9.", []),
 ]

@@ -229,7 +229,7 @@ class _SentencePercents:
     def _clause_start(self, q: int) -> int:
         """Start of the clause ending at ``q``: after a clause stop or an earlier percentage."""
         j = q - 1
-        while j >= 0 and q - j <= 20:
+        while j >= 0 and q - j <= 30:
             if self.lows[j] in _CLAUSE_STOPS and not self._inside_phrase(j):
                 break
             if self.lows[j] == "%" or (self.lows[j] == "trăm" and j > 0 and self.lows[j - 1] == "phần"):
