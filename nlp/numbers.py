@@ -81,6 +81,12 @@ def as_int(value: float | int | None) -> int | float | None:
     return value
 
 
+def scaled(value: int | float, scale: int) -> int | float:
+    """``value`` times a scale word's multiplier, without binary-float residue: ``4,1 triệu`` is
+    4100000, not 4099999.9999999995 (which would no longer read as a whole count)."""
+    return as_int(round(float(value) * scale, 6))
+
+
 def parse_number(text: str) -> int | float | None:
     """Parse one written number: ``13.188`` → 13188, ``99,2`` → 99.2, ``54.9`` → 54.9, ``02`` → 2.
 

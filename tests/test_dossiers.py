@@ -164,6 +164,32 @@ CASES = [
         "giải quyết TTHC tại xã.",
         [(2450, "resolved", "postal", None), (9000, "resolved", None, None)],
     ),
+    # due dossiers and the whole caseload are other; dossiers filed for settlement are intake
+    ("Trung tâm còn 420 hồ sơ đến hạn giải quyết trong tuần.", [(420, "other", None, None)]),
+    ("Lũy kế đã và đang giải quyết 3.500 hồ sơ.", [(3500, "other", None, None)]),
+    ("Quý III có 12.400 hồ sơ yêu cầu giải quyết.", [(12400, "received", None, None)]),
+    # a pending total and its parts (D11): ``trong hạn giải quyết`` is still open
+    (
+        "Đang giải quyết 600 hồ sơ (trong hạn giải quyết 570 hồ sơ và 30 hồ sơ quá hạn).",
+        [(600, "pending", None, None), (570, "pending", None, None), (30, "overdue", None, None)],
+    ),
+    # late and still open is overdue, in either order
+    ("Tỉnh còn 95 hồ sơ giải quyết quá hạn đang xử lý.", [(95, "overdue", None, None)]),
+    # a count after a copula takes its subject's kind and channel, past a decision number
+    (
+        "Số hồ sơ tiếp nhận qua bưu chính công ích theo Quyết định số 12/2024/QĐ-UBND là 640 hồ sơ.",
+        [(640, "received", "postal", None)],
+    ),
+    # a count in brackets annotates the phrase before it
+    ("Đa số hồ sơ được tiếp nhận trực tiếp (4.200 hồ sơ).", [(4200, "received", "direct", None)]),
+    # the remark of one count is not the start of the next one's chain
+    (
+        "Trong đó có 800 hồ sơ kỳ trước chuyển sang, tiếp nhận mới trực tuyến 2.300 hồ sơ.",
+        [(800, "other", None, None), (2300, "received", "online", None)],
+    ),
+    # the year of a period is no count; a scaled decimal stays whole
+    ("Tổng số hồ sơ cao hơn quý II-2024.", []),
+    ("Toàn tỉnh tiếp nhận hơn 4,1 triệu hồ sơ trực tuyến.", [(4100000, "received", "online", None)]),
     # a date written with a dash is no count
     ("Người dân xếp hàng nộp hồ sơ tại trung tâm sáng 15-9.", []),
 ]

@@ -185,6 +185,39 @@ CASES = [
         "bộ phận một cửa của các xã, phường lên trên 95%.",
         [(95, "over", "satisfaction")],
     ),
+    # a part (``trong đó``) or a place added to the figure before keeps its measure
+    (
+        "Tỷ lệ hồ sơ trực tuyến của cả nước đạt 41,2%, trong đó khối bộ đạt 60,1% và khối tỉnh là 20,5%.",
+        [(41.2, "exact", "online_share"), (60.1, "exact", "online_share"), (20.5, "exact", "online_share")],
+    ),
+    (
+        "Người dân hài lòng đạt tỷ lệ hơn 90% tại phường trung tâm và gần 86% tại 12 xã vùng cao.",
+        [(90, "over", "satisfaction"), (86, "about", "satisfaction")],
+    ),
+    # levels before and after a change are levels; a factor, a year or a level number is no count
+    (
+        "Tỷ lệ dịch vụ công trực tuyến mức độ 4 tăng gấp 2 lần, từ 20,5% năm 2023 lên 41% vào tháng 6/2025.",
+        [(20.5, "exact", "online_share"), (41, "exact", "online_share")],
+    ),
+    # a comparison with another period is other (P11)
+    ("Số hồ sơ trực tuyến quý này bằng 150% số hồ sơ trực tuyến của cùng kỳ năm trước.", [(150, "exact", "other")]),
+    # a rate with no cue of its own, the noun after the figure says what is measured
+    ("Có 40 xã có tỷ lệ giải quyết 100% hồ sơ cho người dân đúng hạn.", [(100, "exact", "on_time")]),
+    # a share of dossiers still open is other
+    (
+        "Xã giải quyết trước hạn 1.500 hồ sơ, đạt trên 98%; đang giải quyết 90 hồ sơ trong thời hạn, chiếm 5,6%.",
+        [(98, "over", "on_time"), (5.6, "exact", "other")],
+    ),
+    # ``trong khoảng`` is within a range, not an approximation
+    ("Mức độ hài lòng ở các tỉnh nằm trong khoảng 80,5% - 92,3%.", [(80.5, "exact", "satisfaction"),
+                                                                     (92.3, "exact", "satisfaction")]),
+    # a sentence opening ``Trong đó`` splits the total before it
+    ("Trong đó, có 3.400 hồ sơ trực tuyến (đạt tỷ lệ 27,5%).", [(27.5, "exact", "online_share")]),
+    # level 3 and 4 services are the online ones (D5), written as a list
+    (
+        "Tỷ lệ hồ sơ giải quyết trực tuyến mức độ 3, mức độ 4 trên tổng hồ sơ của tỉnh đạt tối thiểu 60%.",
+        [(60, "over", "online_share")],
+    ),
     # ``qua mạng`` right after the figure names its channel
     ("Mỗi tuần xã nhận gần 600 hồ sơ, khoảng 70% qua mạng.", [(70, "about", "online_share")]),
 ]

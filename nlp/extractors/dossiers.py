@@ -44,11 +44,11 @@ from nlp.numbers import (
     NUMBER_RE,
     NUMBER_WORDS,
     RATIO_RE,
-    as_int,
     number_words_before,
     parse_number,
     parse_ratio,
     scale_of,
+    scaled,
 )
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,8 @@ _DASHES = frozenset({"-", "–", "—"})
 _RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
 # Words before a day-month date written with a dash (``sáng 12-8``).
 _DAY_WORDS = frozenset({"ngày", "sáng", "chiều", "tối", "trưa", "đêm", "hôm", "khuya"})
+# The period before the year of ``quý II-2020``, ``tháng 9-2020``: a Roman numeral or a month.
+_PERIOD_RE = re.compile(r"[IVX]{1,4}|[1-9]|1[0-2]|0[1-9]")
 _WINDOW = 15
 _FAR_WINDOW = 30
 _MAX_COUNT = 10**9
@@ -241,6 +243,10 @@ class _SentenceReader:
                 start = j - 2  # an abbreviation introduced in brackets, ``hồ sơ (HS) tiếp nhận: N``
                 j -= 3
                 continue
+            if low == "(" and j == ks - 1:
+                start = j  # ``được tiếp nhận trực tiếp (7,7 ngàn HS)``: the count annotates the phrase before
+                j -= 1
+                continue
             if low in _HARD_STOPS:
                 break
             if low == ":" and j < ks - 2:
@@ -249,13 +255,34 @@ class _SentenceReader:
                 break
             if low == "này" and j > 1 and self.lows[j - 1] == "số" and self.lows[j - 2] == "trong":
                 break
-            if low in _SOFT_STOPS and not self._chain_sep(j):
+            if low in _SOFT_STOPS and (not self._chain_sep(j) or self._count_ends_before(j)):
                 break
             if _is_number_tok(self.toks[j].text):
                 break
             start = j
             j -= 1
         return start
+
+    def _count_ends_before(self, j: int) -> bool:
+        """Is the clause before the separator at ``j`` the remark of an earlier count (``1,07 ngàn HS
+        kỳ trước chuyển sang, tiếp nhận mới 3,19 ngàn HS``)? Its verbs are that count's, not a chain
+        leading to the next one."""
+        for x in range(j - 1, max(-1, j - 9), -1):
+            if self.lows[x] in _HARD_STOPS or self.lows[x] in _SOFT_STOPS:
+                return False
+            if _is_number_tok(self.toks[x].text):
+                return any(self._noun_at(y) is not None for y in range(x + 1, j))
+        return False
+
+    def _count_follows(self, j: int) -> bool:
+        """Does another number follow the separator at ``j`` inside its clause (``… chuyển sang,
+        tiếp nhận mới trực tiếp 3,19 ngàn HS``)? The verbs after it lead to that count."""
+        for x in range(j + 1, min(self.n, j + 9)):
+            if self.lows[x] in _HARD_STOPS or self.lows[x] in _SOFT_STOPS or self.lows[x] == ":":
+                return False
+            if _is_number_tok(self.toks[x].text):
+                return True
+        return False
 
     def post_window(self, start: int) -> int:
         """Position after the clause that follows the counted noun."""
@@ -272,7 +299,7 @@ class _SentenceReader:
                 break
             if low == "trong" and j + 1 < self.n and self.lows[j + 1] in ("đó", "số"):
                 break
-            if low in _SOFT_STOPS and not self._chain_sep(j):
+            if low in _SOFT_STOPS and (not self._chain_sep(j) or self._count_follows(j)):
                 break
             if _is_number_tok(self.toks[j].text) and self.view.covering(CHANNELS_LEX, j) is None:
                 break
@@ -340,6 +367,10 @@ class _SentenceReader:
             return None  # a date ``sáng 12-8``, ``ngày 5-9``
         if prev == "-" and k > 2 and self.lows[k - 3] in _DAY_WORDS and self.toks[k - 2].text.isdigit():
             return None  # the month of such a date
+        if prev in _DASHES and k > 1 and text.isdigit() and 1900 <= int(text) <= 2100 and _PERIOD_RE.fullmatch(
+            self.toks[k - 2].text
+        ):
+            return None  # the year of a period ``quý II-2020``, ``tháng 9-2020``
         if prev in (":", ".", ",") and k > 1 and _is_number_tok(self.toks[k - 2].text):
             return None  # 7:30, a second part of a list of figures "1.2, 3"
         if nxt == ":" and k + 2 < self.n and NUMBER_RE.fullmatch(self.toks[k + 2].text):
@@ -355,7 +386,7 @@ class _SentenceReader:
         integral_written = "," not in text and not ("." in text and len(text.rsplit(".", 1)[1]) != 3)
         scale = scale_of(nxt)
         if scale and not (k + 2 < self.n and self.lows[k + 2] == "lệ"):
-            value = as_int(float(value) * scale)
+            value = scaled(value, scale)
             end = k + 2
             integral_written = isinstance(value, int)
         return end, value, None, integral_written
@@ -520,6 +551,13 @@ class _SentenceReader:
         lo = self.pre_window(c.start) if c.phrase_lo is None else c.phrase_lo
         hi = self.post_window(c.noun_end) if c.direct else self.post_window(c.end)
         pre = self._kinds_in(lo, c.start, nearest_last=True)
+        if not pre and c.direct and c.phrase_lo is None:
+            # ``Số hồ sơ tiếp nhận qua dịch vụ bưu chính công ích theo Quyết định số 45/2016/QĐ-TTg là
+            # trên 800 hồ sơ``: a count after a copula takes the kind and channel of its subject.
+            far = self._far_noun(c.start)
+            if far is not None:
+                lo = far
+                pre = self._kinds_in(lo, c.start, nearest_last=True)
         post = self._kinds_in(c.noun_end if c.direct else c.end, hi, nearest_last=False)
         post_status = [k for k in post if k in _STATUS]
         source = "verb"
@@ -572,10 +610,11 @@ class _SentenceReader:
 def _last_status(statuses: list[str]) -> str:
     """The last status of a chain, except that ``trong hạn``/``đúng hạn`` after a pending verb
     (``đang giải quyết, trong hạn``) says the open dossiers are still within their time: pending.
-    Finished work within the deadline (``giải quyết trong hạn``, D3) stays on time."""
+    Finished work within the deadline (``giải quyết trong hạn``, D3) stays on time. Late dossiers
+    still open (``897 hồ sơ giải quyết quá hạn đang xử lý``) are overdue, whichever word comes last."""
     out = statuses[0]
     for k in statuses[1:]:
-        if not (k == "on_time" and out == "pending"):
+        if not (k == "on_time" and out == "pending") and not (k == "pending" and out == "overdue"):
             out = k
     return out
 

@@ -53,12 +53,19 @@ __all__ = ["extract"]
 
 IND_LEX = "percent_indicators"
 _INDICATORS = ("on_time", "online", "digitized", "satisfaction", "staff")
-# Cue labels in priority order within one clause; the first three make the figure `other`.
-_PRIORITY = ("overdue", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff")
-_OUT = {"online": "online_share", "overdue": "other", "returned": "other", "vote": "other"}
+# Cue labels in priority order within one clause; the first four make the figure `other`.
+_PRIORITY = ("overdue", "pending", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff")
+_OUT = {"online": "online_share", "overdue": "other", "pending": "other", "returned": "other", "vote": "other"}
 _NEAREST_LABELS = frozenset(
-    {"overdue", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff", "payment"}
+    {"overdue", "pending", "returned", "vote", "on_time", "digitized", "satisfaction", "online", "staff", "payment"}
 )
+# Words of a clause that only adds a part or a place to the measure of the figure before it in the
+# sentence (``đạt hơn 85% tại UBND thành phố và gần 88% tại 16 phường, xã``).
+_PARALLEL_WORDS = frozenset({"và", "còn", "riêng", "tại", "ở", "của", "với", "trong", "đó", "cấp", "khối"})
+# Words before a number that make it a date, a level or a rank, not a count.
+_NOT_COUNT_BEFORE = frozenset({"năm", "tháng", "quý", "độ", "mức", "cấp", "thứ", "số"})
+# A comparison with another period (``bằng 205,6% số hồ sơ của quý I năm 2022``) is no level.
+_PERIOD_WORDS = frozenset({"năm", "quý", "tháng", "kỳ", "cùng"})
 _CLAUSE_STOPS = frozenset({",", ";", ".", "(", ")", ":", "!", "?", '"', "“", "”", "…"})
 _STRONG_STOPS = frozenset({";", ".", "!", "?", "…"})
 _RANGE_SEPS = frozenset({"-", "–", "—", "~", "đến", "tới"})
@@ -341,7 +348,7 @@ class _SentencePercents:
     def indicator(self, m: _Mention) -> tuple[str, str]:
         """(indicator, subject) of a mention."""
         q = self._qualifier_start(m.qual_at)
-        if self._change_before(q):
+        if self._change_before(q) or self._period_comparison(q, m.end):
             lo = self._clause_start(q)
             return "other", self.view.text_of(self.adoc.text, lo, m.end)
         a = m.end
@@ -355,8 +362,11 @@ class _SentencePercents:
         nxt_word = a < self.n and self.toks[a].is_word
         after_stop = any(tuple(self.lows[a : a + len(p)]) == p for p in self.roles.after_stops)
         target = any(len(p) <= q and tuple(self.lows[q - len(p) : q]) == p for p in self.roles.targets)
-        if rate_before and self._rate_ends_at(q) and self._head_at(a) is not None:
-            rate_before = False  # ``đạt tỷ lệ 100% hồ sơ được số hóa``: the rate's noun follows
+        if rate_before and self._head_at(a) is not None:
+            if self._rate_ends_at(q) or not self._cues(b_lo, q):
+                # ``đạt tỷ lệ 100% hồ sơ được số hóa``, ``tỷ lệ giải quyết 100% thủ tục … đúng hạn``:
+                # the rate's noun follows, and with it what is measured
+                rate_before = False
         if self._split_of_staff(q):
             return "staff", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
         if m.is_range_head:
@@ -374,6 +384,18 @@ class _SentencePercents:
             # name the online channel (a survey ``qua khảo sát trực tuyến`` follows a named measure).
             return "online_share", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
         return self._before(m, b_lo, q)
+
+    def _period_comparison(self, q: int, a: int) -> bool:
+        """``bằng 205,6% số hồ sơ trực tuyến của quý I năm 2022``: the figure compares with
+        another period (``bằng`` before it, a period after ``của``), as a change does (P11)."""
+        if q == 0 or self.lows[q - 1] != "bằng":
+            return False
+        hi = self._after_end(a, strong=False)
+        for x in range(a, hi - 1):
+            if self.lows[x] == "của":
+                y = x + 1 + (self.lows[x + 1] == "cả")
+                return y < hi and self.lows[y] in _PERIOD_WORDS
+        return False
 
     def _channel_after(self, a: int) -> bool:
         """Does ``qua`` right after the figure open an online channel (``qua mạng``, ``qua Cổng
@@ -439,6 +461,8 @@ class _SentencePercents:
             return self._before(m, b_lo, q, share=True)[0], subject
         if head is None and self.lows[a] in _ELLIPSIS_OPENERS and self._last_indicator not in (None, "other"):
             return self._last_indicator, subject
+        if head is None and self._parallel(b_lo, q):
+            return str(self._last_indicator), subject
         return "other", subject
 
     def _before(self, m: _Mention, b_lo: int, q: int, share: bool = False) -> tuple[str, str]:
@@ -458,6 +482,8 @@ class _SentencePercents:
             got = self._by_priority(self._cues(b_lo, q))
         if got:
             return got, subject
+        if self._parallel(b_lo, q):
+            return str(self._last_indicator), subject
         contentless = self._contentless(b_lo, q)
         if not contentless and not anaphor and self._has(self.roles.rates, b_lo, q):
             return "other", subject
@@ -512,11 +538,16 @@ class _SentencePercents:
         Either the clause opens with ``trong đó`` (``tiếp nhận 2.146 hồ sơ, trong đó 1.502 hồ sơ nộp
         trực tuyến, đạt 70%``), or the figure is the count over an earlier, larger count of the
         sentence (``412,6 nghìn hồ sơ, … 301,2 nghìn hồ sơ trực tuyến (73%)``). A ratio ``N/M``
-        with its ``(100%)`` is a completion rate (P5), not a share."""
-        if any(tuple(self.lows[clause_lo : clause_lo + len(o)]) == o for o in self.roles.splits):
-            return True
+        with its ``(100%)`` is a completion rate (P5), not a share, and so is any ``(100%)``."""
+        if m.value >= 100:
+            return False
+        for at in (clause_lo, 0):
+            if any(tuple(self.lows[at : at + len(o)]) == o for o in self.roles.splits):
+                return True  # ``…, trong đó 1.502 hồ sơ …`` or a sentence that opens ``Trong đó, …``
+        if self.lows[clause_lo : clause_lo + 1] == ["với"] and clause_lo + 1 == x:
+            return True  # ``tiếp nhận 6.776 hồ sơ, với 2.521 hồ sơ trực tuyến (đạt tỷ lệ 37,2%)``
         part = self._count_value(x)
-        if part is None or m.value >= 100:
+        if part is None:
             return False
         for y in range(x):
             whole = self._count_value(y) if self._is_count(y) else None
@@ -567,6 +598,37 @@ class _SentencePercents:
         ends_clause = end >= self.n or self.lows[end] in _CLAUSE_STOPS
         return ends_clause and (self._has(self.roles.places, b_lo, q) or self._names_only(b_lo, q))
 
+    def _parallel(self, lo: int, hi: int) -> bool:
+        """Does the clause ``[lo, hi)`` only add a part or a place to the figure before it in this
+        sentence (``…39,98%, trong đó khối bộ đạt 54,46% và khối tỉnh là 16,94%``, ``…hơn 85% tại UBND
+        thành phố Đà Lạt và gần 88% tại 16 phường, xã``)? The figure then measures the same thing.
+        A clause with a cue, a rate word, a count or a lowercase word of its own says more."""
+        if self._last_indicator in (None, "other") or lo >= hi:
+            return False
+        opener = self.lows[lo] in ("và", "còn", "riêng", "tại", "ở") or any(
+            tuple(self.lows[lo : lo + len(o)]) == o for o in self.roles.splits
+        )
+        if not opener or self._cues(lo, hi) or self._has(self.roles.rates, lo, hi):
+            return False
+        after_place = 9  # words since a place word or ``khối``: up to two may describe it
+        for x in range(lo, hi):
+            tok = self.toks[x]
+            after_place += 1
+            if self._is_count(x) and not (x + 1 < hi and self._has(self.roles.places, x + 1, hi)):
+                return False
+            if (x + 1 < hi and self._has(self.roles.places, x, x + 2)) or self._has(self.roles.places, x, x + 1):
+                after_place = 0
+                continue
+            if tok.low == "khối":  # ``khối bộ``, ``khối tỉnh``: a group of agencies
+                after_place = 0
+                continue
+            if tok.is_punct or tok.text[:1].isupper() or _is_num(tok.text) or tok.low in _PARALLEL_WORDS:
+                continue
+            if self._contentless(x, x + 1) or after_place <= 2:
+                continue
+            return False
+        return True
+
     def _names_only(self, lo: int, hi: int) -> bool:
         """Is ``[lo, hi)`` a list of proper names with fillers (``TP HCM, Đà Nẵng và Hải Phòng
         đạt``)? Such a clause says only where a figure was reached."""
@@ -606,6 +668,8 @@ class _SentencePercents:
             return True
         if not _is_num(text):
             return False
+        if (x + 1 < self.n and self.lows[x + 1] == "lần") or (x > 0 and self.lows[x - 1] in _NOT_COUNT_BEFORE):
+            return False  # ``tăng 3 lần`` is a factor, ``năm 2019`` a date, ``mức độ 4`` a level
         if x + 3 < self.n and self.lows[x + 1] in _RANGE_SEPS and _is_num(self.toks[x + 2].text):
             if self.lows[x + 3] == "%" or tuple(self.lows[x + 3 : x + 5]) == ("phần", "trăm"):
                 return False  # the first end of a range of percentages (``40–55%``)
