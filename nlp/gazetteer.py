@@ -387,6 +387,9 @@ class Gazetteer:
         if found is None:
             stripped = name_key(short_name(name.strip()))
             found = self._by_key.get(stripped, [])
+        if not found and type and name.strip().isdigit():
+            # Numbered units are named with their type (`Quận 4`, `Phường 12`); the text writes `quận 4`.
+            found = self._by_key.get(name_key(f"{type} {name.strip()}"), [])
         result = [c for c in found if (type is None or c.type == type) and (old is None or c.is_old == old)]
         result.sort(key=lambda c: (c.is_old, c.level != "province", c.code))
         return result

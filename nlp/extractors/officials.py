@@ -10,7 +10,12 @@ them rather than any particular article:
 * name, then an appointment cue: ``X giữ chức vụ t``, ``X được … chỉ định giữ chức vụ t``,
   ``(do bà X, t1 làm Trưởng ban)``; a cue after coordinated subjects goes to all of them (O6),
   as does one after the list of a plural honorific (``các đồng chí A và B được bầu giữ chức t``);
-* title, a dash or comma, then an honorific and the name: ``(Giám đốc Trung tâm – bà X``;
+* title, a dash or comma, then an honorific and the name: ``(Giám đốc Trung tâm – bà X``, or
+  ``đối với`` and the name (``miễn nhiệm chức vụ t khóa I, nhiệm kỳ … đối với ông X``);
+* an election verb between a name and its post: ``X (tái) trúng cử / đắc cử (chức danh) t``; a title
+  never runs into its holder's appointment (``Chỉ huy trưởng Ban CHQS xã | giữ chức t``);
+* a plural title before a colon goes to everyone listed after it (``các Ủy viên Trung ương Đảng:
+  A, t1; B, t2``);
 * a short reference (``Đồng chí Kiên đồng thời là t``) goes to the one full name of the article
   whose given (or family) name it is.
 
@@ -122,14 +127,18 @@ class _Lexicon:
         return None
 
     def match_ending(self, toks: list[_Tok], end: int) -> _Entry | None:
-        """The longest entry that ends just before token ``end``."""
+        """The longest entry that ends just before token ``end``.
+
+        A phrase of several syllables is taken even where underthesea runs a word across its start:
+        the segmenter joins a name's last syllable with the verb after it (``Lê Dân giữ | chức vụ``),
+        and a phrase that long is not matched by chance."""
         if end <= 0 or end > len(toks):
             return None
         tok = toks[end - 1]
         table = tok.block.tables.get(self) or tok.block.table(self)
         for hit in table.ends.get(tok.i_last + 1, ()):
             s = end - (hit.end - hit.start)
-            if s >= 0 and toks[s].i == hit.start and not _inside_word(toks, s):
+            if s >= 0 and toks[s].i == hit.start and (hit.end - hit.start > 1 or not _inside_word(toks, s)):
                 return self.entries[int(hit.key)]
         return None
 
@@ -516,6 +525,8 @@ class _Scanner:
             t = toks[j]
             if cues["stop"].match(toks, j) and t.lower:
                 break
+            if j > i and t.lower and cues["appoint"].match(toks, j):
+                break  # ``Chỉ huy trưởng Ban CHQS xã | giữ chức …``: a title never holds its appointment
             if _is_honorific_at(toks, j) and (t.lower or t.key in ("ông", "bà", "đồng")):
                 break
             if j > i and self._strong_head(j):
@@ -532,8 +543,14 @@ class _Scanner:
                 j += 3
                 last = "paren"
                 continue
-            if (t.key == "số" or last == "place_type") and j + 1 < self.n and toks[j + 1].text[:1].isdigit():
-                j += 2 if t.key == "số" else 1
+            if t.key == "số" and j + 1 < self.n and toks[j + 1].text[:1].isdigit():
+                j += 2
+                last = "num"
+                continue
+            if t.text.isdigit() and len(t.text) <= 3 and (
+                last == "place_type" or (last in ("cap", "org") and self._number_ends_name(j))
+            ):
+                j += 1  # ``Quận ủy quận 8``, ``Quân khu 5``: the number is the unit's name
                 last = "num"
                 continue
             if t.text == "&" and j > i and toks[j - 1].cap and j + 1 < self.n and toks[j + 1].cap:
@@ -577,6 +594,12 @@ class _Scanner:
         while j > i and toks[j - 1].key in ("và", "&", "số"):
             j -= 1
         return j
+
+    def _number_ends_name(self, j: int) -> bool:
+        """Does the number at ``j`` close a capitalised name (``Quân khu 5;``, ``Phường 12,``)? Not
+        when a word goes on after it (``… xã Phong Hải 3 năm liền``)."""
+        nxt = self.toks[j + 1] if j + 1 < self.n else None
+        return nxt is None or (not nxt.lower and nxt.text not in ("%", "/") and not nxt.text[:1].isdigit())
 
     def _strong_head(self, j: int) -> bool:
         """A Chủ tịch/Bí thư/Giám đốc head inside a tail starts a new title (missing comma)."""
@@ -742,6 +765,7 @@ class _Scanner:
         right after a chain, after a comma or a dash."""
         toks = self.toks
         k = j + 1 if j < self.n and (toks[j].text == "," or toks[j].text in _DASHES) else j
+        k = self._after_doi_voi(j) or k
         h = _is_honorific_at(toks, k)
         if h is None or h.kind == "status":
             return None
@@ -751,6 +775,31 @@ class _Scanner:
         if e - b < MIN_NAME or not _name_ok(toks[b:e], surname=False):
             return None
         return b, e, True
+
+    def heads_a_list(self, chain: _Chain) -> bool:
+        """``các Ủy viên Trung ương Đảng: Nguyễn Văn A, t1; Trần Văn B, t2``: a plural title before a
+        colon is held by every person of the list after it."""
+        first, last = chain.titles[0], chain.titles[-1]
+        if last.end >= self.n or self.toks[last.end].text != ":" or first.start == 0:
+            return False
+        plural = _cues().get("plural")
+        return plural is not None and self.toks[first.start - 1].key in ("các", "những") and \
+            plural.match(self.toks, first.start - 1) is not None
+
+    def _after_doi_voi(self, j: int) -> int | None:
+        """``miễn nhiệm chức vụ Chủ tịch UBND xã khóa I, nhiệm kỳ 2021 - 2026 đối với ông X``: the
+        position is the one of the person after ``đối với`` (the term between is dropped, O5).
+        Returns the position after ``đối với``, else ``None``."""
+        toks = self.toks
+        k = j
+        while k < min(self.n, j + 12) and (
+            toks[k].key in ("khóa", "khoá", "nhiệm", "kỳ") or toks[k].text in (",", *_DASHES)
+            or toks[k].text.isdigit() or re.fullmatch(r"[IVXLC]+", toks[k].text)
+        ):
+            k += 1
+        if k + 1 < self.n and toks[k].key == "đối" and toks[k + 1].key == "với":
+            return k + 2
+        return None
 
     def honorific_names(self) -> list[tuple[int, int, bool, int]]:
         """Every honorific + name in the block: subjects that an appointment cue can attach to.
@@ -858,6 +907,9 @@ def _gap_ok(toks: list[_Tok], s: int, e: int) -> bool:
         if t.cap or t.key in ("của", "đã", "vừa", "chính thức"):
             k += 1
             continue
+        if t.key in ("khóa", "khoá", "nhiệm", "kỳ") or t.text.isdigit() or t.text in _DASHES:
+            k += 1  # the term of the subject's title (``Chủ tịch HĐND xã khóa IX được bầu …``, O5)
+            continue
         return False
     return True
 
@@ -906,8 +958,12 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
     for b, e, short, group in sc.honorific_names():
         person(b, e, e, short).group = group
 
+    shared: list[tuple[int, list[_Title]]] = []  # (list start, titles) of ``các Ủy viên …: A, t1; B, t2``
     for chain in chains:
         titles = chain.titles
+        if sc.heads_a_list(chain):
+            shared.append((titles[-1].end + 1, titles))
+            continue
         left = sc.left_name(titles[0].start) if chain.cue is None else None
         if left is None and chain.cue is None:
             # ``Đồng chí Kiên, Chủ tịch UBND xã``: a short reference with its apposition.
@@ -971,6 +1027,12 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
                 owner = person(right[0], right[1], right[1])
                 for p in pending:
                     owner.titles.append((p.start, p.end, p.head))
+    for start, titles in shared:
+        # Every person named in the list, up to the end of its sentence, holds the shared title (O6).
+        end = next((k for k in range(start, len(toks)) if toks[k].text in (".", "!", "?")), len(toks))
+        for p in persons:
+            if start <= p.first < end:
+                p.titles[:0] = [(t.start, t.end, t.head) for t in titles]
     return [(p, toks) for p in persons]
 
 

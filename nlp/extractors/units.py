@@ -465,6 +465,8 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         j += 1
     if j < len(doc) and doc[j].text == ":":
         j += 1
+    if label not in res.type_of and j < len(doc) and doc[j].lower_ == utype.split()[0]:
+        return []  # `Quận ủy Quận 4`: the type word after the head reads the unit itself
     out: list[_Mention] = []
     province_only = utype == "tỉnh"
     plural = label in res.type_of and reader.plural_before(s)
@@ -798,7 +800,7 @@ def _candidates(gaz: Gazetteer, unit: _Unit) -> tuple[list[Candidate], list[Cand
     if t == "thành phố" and gaz.is_central_city(unit.name):
         cand = gaz.province(unit.name)
         return ([cand] if cand else []), []
-    found = gaz.lookup(unit.name)
+    found = gaz.lookup(unit.name, t if unit.name.isdigit() else None)  # `quận 4` is named `Quận 4`
     if t in ("xã", "phường", "đặc khu"):
         new = [c for c in found if not c.is_old and c.type == t]
         old = [c for c in found if c.is_old and c.level == "commune" and c.type == t]
