@@ -233,6 +233,16 @@ CASES = [
     # a numbered district after its Party committee is read once, by its own type word, and
     # found in the gazetteer under its numbered name
     ("Ông Lý Văn Thành, Bí thư Quận ủy Quận 6 dự lễ.", {("quận", "6", "Hồ Chí Minh")}),
+    # a name the gazetteer knows only in part (a commune merged away before its time) is read whole
+    (
+        "Đoàn đến xã Quế Trung, huyện Nông Sơn (cũ) của tỉnh Quảng Nam.",
+        {("xã", "Quế Trung", "Đà Nẵng"), ("huyện", "Nông Sơn", "Đà Nẵng"), ("tỉnh", "Quảng Nam", "Đà Nẵng")},
+    ),
+    # the other units decide between an old commune in their province and a 2025 one elsewhere
+    (
+        "Hội phụ nữ xã Quang Sơn tổ chức đại hội, có đại diện Hội LHPN huyện Đô Lương dự.",
+        {("xã", "Quang Sơn", "Nghệ An"), ("huyện", "Đô Lương", "Nghệ An")},
+    ),
 ]
 
 

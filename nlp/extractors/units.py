@@ -280,7 +280,7 @@ class _Reader:
             return self.gazetteer_match(i, province_only=True)
         g = self.gazetteer_match(i)
         if g:
-            return g
+            return self._longer_than_known(i, g)
         r = self.capital_run(i)
         if r == 0:
             return 0
@@ -313,6 +313,25 @@ class _Reader:
                 not in ({"và", "thuộc", "của", "cũ", "mới", "cùng", "với"} | set(self.res.markers))
             ):
                 return 0
+        return r
+
+    def _longer_than_known(self, i: int, g: int) -> int:
+        """The name's length when the gazetteer knows only its first ``g`` syllables: the whole
+        capitalised run when one or two more syllables close it (``xã Quế Trung, huyện …``, a unit
+        merged away before the gazetteer's time), else ``g``. A run that goes on into a family name,
+        a known place, a word cut in two or a Title-Case headline is not one name."""
+        doc = self.doc
+        r = self.capital_run(i)
+        if r <= g or r - g > 2 or r > 4:
+            return g
+        ext = [doc[i + k] for k in range(g, r)]
+        if name_key(ext[0].text) in self.res.surnames or self.gaz.has_name(" ".join(t.text for t in ext)):
+            return g
+        if any(t.text.isupper() and len(t.text) > 1 for t in ext):
+            return g
+        nxt = i + r
+        if nxt < len(doc) and (_is_cap(doc[nxt]) or (not doc[nxt]._.wstart and _is_word(doc[nxt]))):
+            return g
         return r
 
     def marker_after(self, j: int) -> tuple[str | None, int]:
@@ -945,9 +964,11 @@ def _facts(adoc: ArticleDoc, reader: _Reader, gaz: Gazetteer, mentions: list[_Me
     order = sorted(
         units.items(), key=lambda kv: {"tỉnh": 0, "thành phố": 1, "huyện": 2, "quận": 2, "thị xã": 2}.get(kv[0][0], 3)
     )
-    wide = set(context)
     for _round in range(2):
         for key, unit in order:
+            # The provinces the other units resolved to: a unit's own first guess is no evidence
+            # for itself (``xã Quang Sơn … huyện Đô Lương``: Nghệ An, not the one 2025 Quang Sơn).
+            wide = context | {d["province"] for k, d in results.items() if k != key and d.get("province")}
             try:
                 data = _resolve(gaz, unit, context, wide, resolved)
             except Exception:
@@ -956,7 +977,6 @@ def _facts(adoc: ArticleDoc, reader: _Reader, gaz: Gazetteer, mentions: list[_Me
             results[key] = data
             for m in unit.mentions:
                 resolved[id(m)] = data.get("province")
-        wide = context | {d["province"] for d in results.values() if d.get("province")}
 
     facts: list[Fact] = []
     for key, unit in units.items():
