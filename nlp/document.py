@@ -152,6 +152,10 @@ def _line_spans(text: str) -> Iterator[tuple[int, int]]:
             yield start + lead, start + lead + len(stripped)
 
 
+# Abbreviations of titles that stand before a name or an organisation, never at a sentence's end.
+_TITLE_ABBREVIATION_END = re.compile(r"(?<!\w)(?:PCT|PBT|CT|GĐ|PGĐ|TGĐ|PTGĐ|BS|GS|PGS|TS|PGS\.TS|Đ/c|đ/c)\.$")
+
+
 def _split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence char ranges: underthesea's ``sent_tokenize`` per line, re-anchored in the text."""
     from underthesea import sent_tokenize
@@ -159,6 +163,7 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     for lstart, lend in _line_spans(text):
         line = text[lstart:lend]
+        line_first = len(ranges)
         try:
             pieces = sent_tokenize(line) if len(line) > 1 else [line]
         except Exception:  # underthesea on hostile input: keep the line whole
@@ -181,6 +186,13 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
             rest = line[cursor:]
             lead = len(rest) - len(rest.lstrip())
             ranges.append((lstart + cursor + lead, lend))
+        # ``PCT. Hội đồng nhân dân …``: underthesea ends a sentence at a title's abbreviation dot.
+        k = line_first
+        while k < len(ranges) - 1:
+            if _TITLE_ABBREVIATION_END.search(text, ranges[k][0], ranges[k][1]):
+                ranges[k : k + 2] = [(ranges[k][0], ranges[k + 1][1])]
+            else:
+                k += 1
     # Cap each sentence's length so that no single range is unbounded.
     capped: list[tuple[int, int]] = []
     for start, end in ranges:

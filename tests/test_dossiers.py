@@ -190,6 +190,21 @@ CASES = [
     # the year of a period is no count; a scaled decimal stays whole
     ("Tổng số hồ sơ cao hơn quý II-2024.", []),
     ("Toàn tỉnh tiếp nhận hơn 4,1 triệu hồ sơ trực tuyến.", [(4100000, "received", "online", None)]),
+    # a counter word after a copula's count; an abbreviation in brackets inside the subject
+    (
+        "Tổng số hồ sơ yêu cầu giải quyết thủ tục hành chính (TTHC) trong năm là 12.400 bộ.",
+        [(12400, "received", None, None)],
+    ),
+    ("Hồ sơ nộp trực tiếp chỉ 240 trường hợp.", [(240, "received", "direct", None)]),
+    # returned by post; delivered; a channel phrase running past the clause window
+    ("Có 3.100 hồ sơ được trả qua dịch vụ bưu chính công ích.", [(3100, "resolved", "postal", None)]),
+    (
+        "Năm qua có 2.000 hồ sơ được tiếp nhận và chuyển phát qua bưu điện.",
+        [(2000, "received", "postal", None)],
+    ),
+    ("Trung tâm trả trước thời hạn 1.250 hồ sơ.", [(1250, "on_time", None, None)]),
+    # a numbered ward is no count
+    ("Người dân nhận kết quả hồ sơ tại UBND Phường 1.", []),
     # a date written with a dash is no count
     ("Người dân xếp hàng nộp hồ sơ tại trung tâm sáng 15-9.", []),
 ]

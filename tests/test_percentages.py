@@ -218,6 +218,34 @@ CASES = [
         "Tỷ lệ hồ sơ giải quyết trực tuyến mức độ 3, mức độ 4 trên tổng hồ sơ của tỉnh đạt tối thiểu 60%.",
         [(60, "over", "online_share")],
     ),
+    # a comparative's ``hơn`` gives a difference, not a bound (P3)
+    ("Tỷ lệ hài lòng năm nay cao hơn 2,5% so với năm trước.", [(2.5, "exact", "other")]),
+    # ``qua`` + an online channel a few words on; a count the figure equals names its measure
+    ("Xã tiếp nhận 80 hồ sơ, 100% qua hình thức trực tuyến.", [(100, "exact", "online_share")]),
+    (
+        "Sở dẫn đầu với tỷ lệ 81,2%, tương đương 2.400 hồ sơ trực tuyến toàn trình.",
+        [(81.2, "exact", "online_share")],
+    ),
+    # a change in the figure's own phrase
+    (
+        "Phấn đấu tối thiểu 30% thủ tục hành chính được cắt giảm thời gian giải quyết.",
+        [(30, "over", "other")],
+    ),
+    # a ranking of names, and the rest of them, after the measure
+    (
+        "Tỷ lệ hồ sơ trực tuyến toàn trình của Bắc Ninh đạt 61,5%. Thái Bình (55,2%) và Hưng Yên (50,1%) "
+        "xếp sau.",
+        [(61.5, "exact", "online_share"), (55.2, "exact", "online_share"), (50.1, "exact", "online_share")],
+    ),
+    (
+        "Tỷ lệ hồ sơ trực tuyến của Bắc Ninh đạt 61,5%. Các tỉnh còn lại đều đạt tỷ lệ dưới 40%.",
+        [(61.5, "exact", "online_share"), (40, "under", "online_share")],
+    ),
+    # a time after the figure is no subject
+    (
+        "Tỷ lệ giải quyết hồ sơ đúng hạn ngày càng tăng, từ 92% năm 2023 lên 98% hiện nay.",
+        [(92, "exact", "on_time"), (98, "exact", "on_time")],
+    ),
     # ``qua mạng`` right after the figure names its channel
     ("Mỗi tuần xã nhận gần 600 hồ sơ, khoảng 70% qua mạng.", [(70, "about", "online_share")]),
 ]

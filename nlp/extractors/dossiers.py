@@ -84,7 +84,7 @@ class _Context:
     blockers: frozenset[tuple[str, ...]]
     list_blockers: frozenset[tuple[str, ...]]
     rates: frozenset[tuple[str, ...]]
-    followers: frozenset[str]
+    followers: frozenset[tuple[str, ...]]
     glue: frozenset[str]
     copulas: frozenset[tuple[str, ...]]
     approx: frozenset[tuple[str, ...]]
@@ -111,7 +111,7 @@ def _context() -> _Context:
         blockers=frozenset(roles.get("blocker", set())),
         list_blockers=frozenset(roles.get("blocker", set()) | roles.get("list_blocker", set())),
         rates=frozenset(roles.get("rate", set())),
-        followers=frozenset(t[0] for t in roles.get("follower", set()) if len(t) == 1),
+        followers=frozenset(roles.get("follower", set())),
         glue=frozenset(t[0] for t in roles.get("glue", set()) if len(t) == 1),
         copulas=frozenset(roles.get("copula", set())),
         so_words=frozenset(roles.get("so_word", set())),
@@ -349,7 +349,9 @@ class _SentenceReader:
         return m.start > 0 and self.lows[m.start - 1] == "khi"
 
     def _channel(self, lo: int, hi: int, ks: int) -> str | None:
-        ms = [m for m in self.view.in_range(CHANNELS_LEX, lo, hi) if m.label != "none"]
+        # A channel phrase that starts inside the window counts even when it runs past its end
+        # (``được trả qua dịch vụ bưu chính công ích``).
+        ms = [m for m in self.view.in_range(CHANNELS_LEX, lo, self.n) if m.label != "none" and m.start < hi]
         if not ms:
             return None
         best = min(ms, key=lambda m: min(abs(m.start - ks), abs(m.end - ks)))
@@ -463,7 +465,9 @@ class _SentenceReader:
             return _Count(ks, ke, value, total, True, noun_end)
         # A count whose noun was written before it, or left out in a breakdown (D10).
         if u < self.n and not (self.toks[u].is_punct and self.toks[u].text not in ("%", "/")):
-            if self.lows[u] not in self.ctx.followers:
+            if not self._ends_with(self.ctx.followers, u + 1) and not any(
+                tuple(self.lows[u : u + len(f)]) == f for f in self.ctx.followers
+            ):
                 return None
         if self._ends_with(self.ctx.list_blockers, ks):
             return None
@@ -519,6 +523,8 @@ class _SentenceReader:
         j -= len(cop)
         for x in range(j - 1, max(0, j - _FAR_WINDOW) - 1, -1):
             low = self.lows[x]
+            if low in (")", "(") and self._in_abbreviation_brackets(x):
+                continue  # ``tổng số hồ sơ yêu cầu giải quyết thủ tục hành chính (TTHC) trong kỳ … là``
             if low in _HARD_STOPS or low == ":":
                 return None
             if self._counts_other(x, j):
@@ -535,6 +541,12 @@ class _SentenceReader:
                 return None
             return head
         return None
+
+    def _in_abbreviation_brackets(self, x: int) -> bool:
+        """Is the bracket at ``x`` one of ``(TTHC)``, ``(HS)``: an abbreviation introduced in brackets?"""
+        if self.lows[x] == ")":
+            return x >= 2 and self.lows[x - 2] == "(" and self.toks[x - 1].text.isupper()
+        return x + 2 < self.n and self.lows[x + 2] == ")" and self.toks[x + 1].text.isupper()
 
     def _counts_other(self, x: int, j: int) -> bool:
         """Is ``số`` at ``x`` the head of a count of something else (``số thủ tục``, ``số lượt``)?

@@ -556,6 +556,9 @@ class _Scanner:
             if t.text == "&" and j > i and toks[j - 1].cap and j + 1 < self.n and toks[j + 1].cap:
                 j += 1
                 continue
+            if t.text == "." and j > 0 and self._abbreviation_dot(j):
+                j += 1  # ``PCT. Hội đồng nhân dân``, ``T.Ư Đoàn``: the dot of an abbreviation
+                continue
             if t.cap:
                 j += 1
                 last = "place_name" if last in ("place_type", "place_name") else "cap"
@@ -594,6 +597,21 @@ class _Scanner:
         while j > i and toks[j - 1].key in ("và", "&", "số"):
             j -= 1
         return j
+
+    def _on_behalf(self, i: int) -> bool:
+        """Does the head at ``i`` follow ``(thừa) ủy quyền``? ``quyền`` there is no acting marker."""
+        toks = self.toks
+        k = i + 1 if toks[i].key == "quyền" else i
+        return k >= 2 and toks[k - 1].key == "quyền" and toks[k - 2].key in ("ủy", "uỷ")
+
+    def _abbreviation_dot(self, j: int) -> bool:
+        """Is the dot at ``j`` written onto an upper-case abbreviation (``PCT.``, ``T.Ư``) with a
+        capitalised word right after it? Then it does not end the title."""
+        prev, nxt = self.toks[j - 1], self.toks[j + 1] if j + 1 < self.n else None
+        return (
+            nxt is not None and nxt.cap and prev.text.isupper() and 1 <= len(prev.text) <= 5
+            and prev.end == self.toks[j].start
+        )
 
     def _number_ends_name(self, j: int) -> bool:
         """Does the number at ``j`` close a capitalised name (``Quân khu 5;``, ``Phường 12,``)? Not
@@ -675,6 +693,9 @@ class _Scanner:
             h = _head_at(self.toks, i)
             if h is None:
                 i += 1
+                continue
+            if self._on_behalf(i):
+                i += h[0]  # ``Thừa ủy quyền Chủ tịch nước, …``: on behalf of a post, not a title
                 continue
             titles: list[_Title] = []
             j = i
@@ -775,6 +796,25 @@ class _Scanner:
         if e - b < MIN_NAME or not _name_ok(toks[b:e], surname=False):
             return None
         return b, e, True
+
+    def plural_title(self, s: int) -> bool:
+        """Is the title at ``s`` written in the plural (``các Phó Chủ tịch …``)?"""
+        return s > 0 and self.toks[s - 1].key in ("các", "những")
+
+    def names_listed(self, k: int) -> list[tuple[int, int]]:
+        """The further names after the name ending at ``k``, joined by ``,``, ``và`` or a dash,
+        each 2–4 syllables starting with a family name."""
+        toks, out = self.toks, []
+        while k < self.n and (toks[k].text in (",", *_DASHES) or toks[k].key == "và"):
+            b = k + 1 + (k + 1 < self.n and toks[k + 1].key == "và")
+            e = min(_cap_run_end(toks, b, self.n), b + 4)
+            if not MIN_NAME <= e - b or not _name_ok(toks[b:e]) or _is_place(toks[b:e]):
+                break
+            if e < self.n and toks[e].title_case:
+                break  # the run goes on: not a bare name
+            out.append((b, e))
+            k = e
+        return out
 
     def heads_a_list(self, chain: _Chain) -> bool:
         """``các Ủy viên Trung ương Đảng: Nguyễn Văn A, t1; Trần Văn B, t2``: a plural title before a
@@ -1015,6 +1055,12 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
                 owner = person(t.name[0], t.name[1], t.name[1])
                 for p in pending:
                     owner.titles.append((p.start, p.end, p.head))
+                if sc.plural_title(titles[0].start):
+                    # ``các Phó Chủ tịch UBND tỉnh A, B và C``: every name of the list holds it (O6).
+                    for b, e in sc.names_listed(t.name[1]):
+                        other = person(b, e, e)
+                        for p in pending:
+                            other.titles.append((p.start, p.end, p.head))
                 pending = []
         if pending and owner is not None:
             # ``t1 Name – t2``: the titles after the name are its apposition.

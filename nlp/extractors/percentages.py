@@ -64,6 +64,8 @@ _NEAREST_LABELS = frozenset(
 _PARALLEL_WORDS = frozenset({"và", "còn", "riêng", "tại", "ở", "của", "với", "trong", "đó", "cấp", "khối"})
 # Words before a number that make it a date, a level or a rank, not a count.
 _NOT_COUNT_BEFORE = frozenset({"năm", "tháng", "quý", "độ", "mức", "cấp", "thứ", "số"})
+# Adjectives whose ``hơn`` makes a comparative (``cao hơn 2%``): the figure is the difference.
+_COMPARATIVES = frozenset({"cao", "thấp", "lớn", "nhỏ", "nhiều", "ít"})
 # A comparison with another period (``bằng 205,6% số hồ sơ của quý I năm 2022``) is no level.
 _PERIOD_WORDS = frozenset({"năm", "quý", "tháng", "kỳ", "cùng"})
 _CLAUSE_STOPS = frozenset({",", ";", ".", "(", ")", ":", "!", "?", '"', "“", "”", "…"})
@@ -209,6 +211,8 @@ class _SentencePercents:
         q = m.qual_at
         for phrase, qual in self.roles.qualifiers_before:
             if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
+                if phrase == ("hơn",) and q >= 2 and self.lows[q - 2] in _COMPARATIVES:
+                    return "exact"  # ``cao hơn 1,39% so với năm 2023``: a difference, not a bound (P3)
                 return qual
         return "exact"
 
@@ -216,6 +220,8 @@ class _SentencePercents:
         """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
         for phrase, _qual in self.roles.qualifiers_before:
             if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
+                if phrase == ("hơn",) and q >= 2 and self.lows[q - 2] in _COMPARATIVES:
+                    return q  # ``cao hơn 2%``: the comparative's ``hơn``, not a qualifier
                 return q - len(phrase)
         return q
 
@@ -385,6 +391,16 @@ class _SentencePercents:
             return "online_share", self.view.text_of(self.adoc.text, a, self._after_end(a, strong=False))
         return self._before(m, b_lo, q)
 
+    def _equivalent_count(self, a: int) -> str | None:
+        """``dẫn đầu với tỷ lệ 83,48%, tương đương 1,488 triệu hồ sơ trực tuyến toàn trình``: the count
+        the figure equals names what it measures."""
+        k = a + (a < self.n and self.lows[a] == ",")
+        if tuple(self.lows[k : k + 2]) not in (("tương", "đương"), ("tương", "ứng"), ("ứng", "với")):
+            return None
+        hi = self._after_end(k + 2, strong=False)
+        hi = self._after_end(hi + 1, strong=False) if hi < self.n and _is_num(self.toks[hi].text) else hi
+        return self._by_priority(self._cues(k + 2, hi))
+
     def _period_comparison(self, q: int, a: int) -> bool:
         """``bằng 205,6% số hồ sơ trực tuyến của quý I năm 2022``: the figure compares with
         another period (``bằng`` before it, a period after ``của``), as a change does (P11)."""
@@ -402,8 +418,11 @@ class _SentencePercents:
         dịch vụ công``)?"""
         if self.lows[a : a + 1] != ["qua"]:
             return False
-        c = self.view.starting(IND_LEX, a + 1) or self.view.starting(IND_LEX, a)
-        return c is not None and c.label in ("online", "online_service")
+        # ``qua mạng``, ``qua Cổng dịch vụ công``, ``qua hình thức trực tuyến``
+        return any(
+            (c := self.view.starting(IND_LEX, k)) is not None and c.label in ("online", "online_service")
+            for k in range(a, min(self.n, a + 4))
+        )
 
     def _after(self, m: _Mention, a: int, b_lo: int, q: int) -> tuple[str, str]:
         ind, subject = self._after_reading(m, a, b_lo, q)
@@ -441,6 +460,8 @@ class _SentencePercents:
         # ``95% hồ sơ được nộp trực tuyến và không còn hồ sơ trễ hạn``: a clause joined by ``và``
         # says something else; the figure's own phrase, when it has a cue, decides.
         own = next((j for j in range(a + 1, a_hi) if self.lows[j] == "và" and not self._inside_phrase(j)), a_hi)
+        if any(c.label == "change" and c.start > a for c in self._cues(a, own)):
+            return "other", subject  # ``tối thiểu 20% thủ tục hành chính … được cắt giảm``: a change
         got = self._by_priority(self._cues(a, own)) or self._by_priority(self._cues(a, a_hi))
         if got:
             return got, subject
@@ -484,8 +505,14 @@ class _SentencePercents:
             return got, subject
         if self._parallel(b_lo, q):
             return str(self._last_indicator), subject
+        equal = self._equivalent_count(m.end)
+        if equal:
+            return equal, subject
         contentless = self._contentless(b_lo, q)
-        if not contentless and not anaphor and self._has(self.roles.rates, b_lo, q):
+        named_rate = self._has(self.roles.rates, b_lo, q) and not (
+            self._rate_ends_at(q) and not self._has(self.roles.rates, b_lo, max(b_lo, q - 2))
+        )  # ``các tỉnh còn lại đều đạt tỷ lệ dưới 50%``: a bare ``tỷ lệ`` names no rate of its own
+        if not contentless and not anaphor and named_rate:
             return "other", subject
         if any(c.label == "change" for c in self._cues(b_lo, q)):
             return "other", subject  # a difference (cao hơn chỉ tiêu … 10%), not a level (P3)
@@ -596,6 +623,9 @@ class _SentencePercents:
         if anaphor:
             return True
         ends_clause = end >= self.n or self.lows[end] in _CLAUSE_STOPS
+        if b_lo == q and b_lo > 0 and self.lows[b_lo - 1] == "(":
+            # ``Đà Nẵng (58,89%), Hà Giang (55,76%) … xếp sau``: a ranking of names after the measure
+            return self._names_only(self._clause_start(b_lo - 1), b_lo - 1)
         return ends_clause and (self._has(self.roles.places, b_lo, q) or self._names_only(b_lo, q))
 
     def _parallel(self, lo: int, hi: int) -> bool:
