@@ -243,6 +243,11 @@ CASES = [
         "Hội phụ nữ xã Quang Sơn tổ chức đại hội, có đại diện Hội LHPN huyện Đô Lương dự.",
         {("xã", "Quang Sơn", "Nghệ An"), ("huyện", "Đô Lương", "Nghệ An")},
     ),
+    # former communes known only elsewhere, in an article about one province: that province
+    (
+        "Tỉnh Thái Bình công bố nghị quyết. Xã mới được lập trên cơ sở nhập các xã: Quỳnh Trang, Quỳnh Bảo.",
+        {("xã", "Quỳnh Trang", "Hưng Yên"), ("xã", "Quỳnh Bảo", "Hưng Yên"), ("tỉnh", "Thái Bình", "Hưng Yên")},
+    ),
 ]
 
 

@@ -876,7 +876,13 @@ def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], res
                 break
         if not chosen:
             pool = new or old
-            if pool and len({c.province for c in pool}) == 1:
+            commune = unit.type in ("xã", "phường", "thị trấn")
+            if commune and not new and old and len(wide) == 1 and not _pick(old, wide):
+                # Only former units elsewhere carry the name, and the article is about one province:
+                # a commune merged away before the gazetteer's time there (`các xã Quỳnh Trang,
+                # Quỳnh Bảo` of Thái Bình, not the old Quỳnh Trang of Nghệ An).
+                province = next(iter(wide))
+            elif pool and len({c.province for c in pool}) == 1:
                 chosen = pool
             elif not new and not old and len(wide) == 1:
                 # A pre-merger unit the gazetteer lacks: the article's one province (U9).
