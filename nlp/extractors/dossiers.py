@@ -239,7 +239,7 @@ class _SentenceReader:
         limit = max(0, ks - _WINDOW)
         while j >= limit:
             low = self.lows[j]
-            if low == ")" and j >= 2 and self.lows[j - 2] == "(" and self.toks[j - 1].text.isupper():
+            if low == ")" and self._in_abbreviation_brackets(j):
                 start = j - 2  # an abbreviation introduced in brackets, ``hồ sơ (HS) tiếp nhận: N``
                 j -= 3
                 continue
