@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from nlp.document import ArticleDoc
 from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
 from nlp.facts import Fact
-from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of
+from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of, scaled
 
 log = logging.getLogger(__name__)
 
@@ -591,7 +591,7 @@ class _SentencePercents:
         if value is None:
             return None
         scale = scale_of(self.lows[x + 1]) if x + 1 < self.n else None
-        return float(value) * (scale or 1)
+        return float(scaled(value, scale) if scale else value)
 
     def _count_phrase(self, lo: int, hi: int) -> str | None:
         """The indicator named by the kind phrase of the count a back-referring figure rates
