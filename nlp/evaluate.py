@@ -55,6 +55,28 @@ def title_found(gold_title: str, predicted: Iterable[str]) -> bool:
     return False
 
 
+def _scope(value: Any) -> tuple[str | None, str | None] | None:
+    """A scope for comparison: type and name after normalisation; ``None`` stays ``None``."""
+    if not isinstance(value, dict):
+        return None
+    return _text(value.get("type")), _text(value.get("name"))
+
+
+def _period(value: Any) -> tuple[Any, Any] | None:
+    """A period for comparison: start and end as written (ISO dates or ``None``)."""
+    if not isinstance(value, dict):
+        return None
+    return value.get("start") or None, value.get("end") or None
+
+
+def _same_scope(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    return _scope(g.get("scope")) == _scope(p.get("scope"))
+
+
+def _same_period(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    return _period(g.get("period")) == _period(p.get("period"))
+
+
 # Attributes reported on matched pairs: name → (gold, pred) → correct?
 _ATTRIBUTES: dict[str, dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]]] = {
     "units": {"province": lambda g, p: _text(g.get("province")) == _text(p.get("province"))},
@@ -62,9 +84,19 @@ _ATTRIBUTES: dict[str, dict[str, Callable[[dict[str, Any], dict[str, Any]], bool
     "dossiers": {
         "channel": lambda g, p: _text(g.get("channel")) == _text(p.get("channel")),
         "total": lambda g, p: _num(g.get("total")) == _num(p.get("total")),
+        # spec v2: a missing qualifier is read as ``exact`` (v1 gold did not record it).
+        "qualifier": lambda g, p: _text(g.get("qualifier") or "exact") == _text(p.get("qualifier") or "exact"),
+        "scope": _same_scope,
+        "period": _same_period,
     },
-    "percentages": {"indicator": lambda g, p: _text(g.get("indicator")) == _text(p.get("indicator"))},
+    "percentages": {
+        "indicator": lambda g, p: _text(g.get("indicator")) == _text(p.get("indicator")),
+        "scope": _same_scope,
+        "period": _same_period,
+    },
 }
+# Attributes a gold file without spec v2's fields cannot score: skipped for such an item.
+_V2_ATTRIBUTES = frozenset({"scope", "period"})
 
 
 @dataclass
@@ -129,6 +161,8 @@ def _match_article(kind: str, article_id: str, gold: list[dict], pred: list[dict
         candidates.remove(best)
         ks.matched += 1
         for name, check in attrs.items():
+            if name in _V2_ATTRIBUTES and name not in g:
+                continue  # a v1 gold item: no scope or period was annotated
             ks.attr_total[name] += 1
             if check(g, best):
                 ks.attr_correct[name] += 1
@@ -157,7 +191,8 @@ def score(gold_lines: Iterable[dict[str, Any]], predictions: dict[Any, dict[str,
 
 
 _ATTR_LABEL = {"province": "province acc", "titles": "title recall", "channel": "channel acc",
-               "total": "total acc", "indicator": "indicator acc"}
+               "total": "total acc", "indicator": "indicator acc", "qualifier": "qualifier acc",
+               "scope": "scope acc", "period": "period acc"}
 
 
 def format_scores(scores: dict[str, KindScore]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp import EXTRACTOR_VERSION
+from nlp.anchoring import anchor
 from nlp.document import ArticleDoc, analyze
 from nlp.facts import KINDS, Fact
 from nlp.normalize import normalize_text
@@ -51,6 +52,8 @@ def extract_doc(adoc: ArticleDoc) -> Extraction:
             result.errors.append(f"{kind}: {type(exc).__name__}: {exc}")
             facts = []
         result.facts[kind] = facts
+    # Whose figure and which days: needs the units and every figure of the article at once.
+    anchor(adoc, result.facts)
     return result
 
 

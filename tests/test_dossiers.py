@@ -233,7 +233,7 @@ def test_nfd_input_gives_the_same_facts() -> None:
 
 def test_spec_fields_only() -> None:
     fact = dossiers.extract(analyze(normalize_text("Xã tiếp nhận 10 hồ sơ.")))[0]
-    assert set(fact.spec()) == {"count", "kind", "channel", "total"}
+    assert set(fact.spec()) == {"count", "kind", "channel", "total", "qualifier"}
     assert fact.kind == "dossiers"
 
 

@@ -17,8 +17,8 @@ ARTICLE = (
 _SHAPES = {
     "units": {"type", "name", "province"},
     "officials": {"name", "titles"},
-    "dossiers": {"count", "kind", "channel", "total"},
-    "percentages": {"value", "qualifier", "indicator", "subject"},
+    "dossiers": {"count", "kind", "channel", "total", "qualifier", "scope", "period"},
+    "percentages": {"value", "qualifier", "indicator", "subject", "scope", "period"},
 }
 
 

@@ -25,7 +25,10 @@ from nlp.lexicon import DATA_DIR, Phrase, build_lexicon, phrase_words, read_rows
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DATA_DIR", "Tok", "Match", "SentView", "load_lexicon", "lexicon_matcher", "sentence_views"]
+__all__ = [
+    "DATA_DIR", "Tok", "Match", "SentView", "load_lexicon", "lexicon_matcher", "qualifier_before",
+    "sentence_tokens", "sentence_views",
+]
 
 
 class Tok(NamedTuple):
@@ -189,7 +192,7 @@ def _make_tok_shape(text: str) -> tuple[str, bool, bool]:
     return text.lower(), not any(ch.isalnum() for ch in text), any(ch.isalpha() for ch in text)
 
 
-def _sentence_tokens(adoc: ArticleDoc) -> tuple[list[list[Tok]], dict[int, tuple[int, int]]]:
+def sentence_tokens(adoc: ArticleDoc) -> tuple[list[list[Tok]], dict[int, tuple[int, int]]]:
     """The non-space tokens of every sentence, and where each Doc token sits (sentence, position).
 
     Built once per article and shared by both quantity extractors (``ArticleDoc.shared``).
@@ -219,7 +222,7 @@ def _sentence_tokens(adoc: ArticleDoc) -> tuple[list[list[Tok]], dict[int, tuple
 def sentence_views(adoc: ArticleDoc, lexicons: tuple[str, ...]) -> list[SentView]:
     """One view per sentence with the matches of every named lexicon in sentence positions."""
     all_matches = {name: _doc_matches(adoc, name) for name in lexicons}
-    per_sentence, where = _sentence_tokens(adoc)
+    per_sentence, where = sentence_tokens(adoc)
     views = [
         SentView(sentence=sent, toks=toks, matches={name: [] for name in lexicons}, doc=adoc.doc)
         for sent, toks in zip(adoc.sentences, per_sentence, strict=True)
@@ -235,3 +238,32 @@ def sentence_views(adoc: ArticleDoc, lexicons: tuple[str, ...]) -> list[SentView
             if e - s == 1:
                 view.unchecked.append((name, match, s))
     return views
+
+
+# Adjectives whose ``hơn`` makes a comparative (``cao hơn 2%``): the figure is a difference, not a bound.
+COMPARATIVES = frozenset({"cao", "thấp", "lớn", "nhỏ", "nhiều", "ít"})
+
+
+@functools.cache
+def qualifier_phrases() -> tuple[tuple[tuple[tuple[str, ...], str], ...], tuple[tuple[tuple[str, ...], str], ...]]:
+    """The qualifier words of ``percent_qualifiers.tsv`` (spec §4; dossier counts use the same
+    words, spec v2 §3): ``(before, after)`` phrase lists, longest first."""
+    before: list[tuple[tuple[str, ...], str]] = []
+    after: list[tuple[tuple[str, ...], str]] = []
+    for toks, qual, extra in load_lexicon("percent_qualifiers"):
+        (after if extra and extra[0] == "after" else before).append((toks, qual))
+    before.sort(key=lambda r: -len(r[0]))
+    after.sort(key=lambda r: -len(r[0]))
+    return tuple(before), tuple(after)
+
+
+def qualifier_before(lows: list[str], q: int) -> tuple[str, int] | None:
+    """The qualifier phrase ending right before position ``q`` (NOTES P16: the word right before
+    the number qualifies it) as ``(qualifier, its first position)``; ``None`` when there is none.
+    ``cao hơn 2%`` is a comparative, not a bound (NOTES P3): no qualifier."""
+    for phrase, qual in qualifier_phrases()[0]:
+        if len(phrase) <= q and tuple(lows[q - len(phrase) : q]) == phrase:
+            if phrase == ("hơn",) and q >= 2 and lows[q - 2] in COMPARATIVES:
+                return None
+            return qual, q - len(phrase)
+    return None

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
+from nlp.extractors._quantity_common import Match, SentView, load_lexicon, qualifier_before, sentence_views
 from nlp.facts import Fact
 from nlp.numbers import (
     NUMBER_RE,
@@ -594,11 +594,14 @@ class _SentenceReader:
         self.last_kind = kind
         channel = self._channel(lo, hi, c.start)
         t0, t1 = self.toks[c.start], self.toks[c.end - 1]
+        qualifier = qualifier_before(self.lows, c.start)
         data = {
             "count": c.value,
             "kind": kind,
             "channel": channel,
             "total": c.total,
+            # ``hơn 932.000 hồ sơ`` → over, ``gần 8,7 triệu`` → about (spec v2 §3).
+            "qualifier": qualifier[0] if qualifier else "exact",
             "_kind_source": source,
             "_text": self.adoc.text[t0.start : t1.end],
         }

@@ -43,7 +43,7 @@ import logging
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import Match, SentView, load_lexicon, sentence_views
+from nlp.extractors._quantity_common import Match, SentView, load_lexicon, qualifier_before, sentence_views
 from nlp.facts import Fact
 from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of, scaled
 
@@ -64,8 +64,6 @@ _NEAREST_LABELS = frozenset(
 _PARALLEL_WORDS = frozenset({"và", "còn", "riêng", "tại", "ở", "của", "với", "trong", "đó", "cấp", "khối"})
 # Words before a number that make it a date, a level or a rank, not a count.
 _NOT_COUNT_BEFORE = frozenset({"năm", "tháng", "quý", "độ", "mức", "cấp", "thứ", "số"})
-# Adjectives whose ``hơn`` makes a comparative (``cao hơn 2%``): the figure is the difference.
-_COMPARATIVES = frozenset({"cao", "thấp", "lớn", "nhỏ", "nhiều", "ít"})
 # A comparison with another period (``bằng 205,6% số hồ sơ của quý I năm 2022``) is no level.
 _PERIOD_WORDS = frozenset({"năm", "quý", "tháng", "kỳ", "cùng"})
 _CLAUSE_STOPS = frozenset({",", ";", ".", "(", ")", ":", "!", "?", '"', "“", "”", "…"})
@@ -208,22 +206,14 @@ class _SentencePercents:
         for phrase, qual in self.roles.qualifiers_after:
             if tuple(self.lows[after_at : after_at + len(phrase)]) == phrase:
                 return qual
-        q = m.qual_at
-        for phrase, qual in self.roles.qualifiers_before:
-            if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
-                if phrase == ("hơn",) and q >= 2 and self.lows[q - 2] in _COMPARATIVES:
-                    return "exact"  # ``cao hơn 1,39% so với năm 2023``: a difference, not a bound (P3)
-                return qual
-        return "exact"
+        got = qualifier_before(self.lows, m.qual_at)
+        # ``cao hơn 1,39% so với năm 2023``: a difference, not a bound (P3).
+        return got[0] if got else "exact"
 
     def _qualifier_start(self, q: int) -> int:
         """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
-        for phrase, _qual in self.roles.qualifiers_before:
-            if len(phrase) <= q and tuple(self.lows[q - len(phrase) : q]) == phrase:
-                if phrase == ("hơn",) and q >= 2 and self.lows[q - 2] in _COMPARATIVES:
-                    return q  # ``cao hơn 2%``: the comparative's ``hơn``, not a qualifier
-                return q - len(phrase)
-        return q
+        got = qualifier_before(self.lows, q)
+        return got[1] if got else q
 
     # ---- indicator -------------------------------------------------------------------------
     def _has(self, phrases: frozenset[tuple[str, ...]], lo: int, hi: int) -> bool:
