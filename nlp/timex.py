@@ -189,6 +189,7 @@ class Context:
     article_date: date | None = None
     year_hint: int | None = None
     current: Period | None = None
+    report: Period | None = None  # the report's own period (``kỳ báo cáo``), for ``trong kỳ``
 
 
 def _year_for(span: Span, ctx: Context) -> int | None:
@@ -232,6 +233,13 @@ class TimePhrase:
     def year(self) -> int | None:
         """The latest year the phrase writes out (a full date for later phrases to take from)."""
         years = [s.year2 or s.year for s in self.spans if s.year is not None]
+        return max(years) if years else None
+
+    @property
+    def full_date_year(self) -> int | None:
+        """The year of a full date the phrase writes (day, month and year): what a later phrase
+        that omits its year takes it from (spec §5)."""
+        years = [s.year for s in self.spans if s.kind == "day" and s.year is not None]
         return max(years) if years else None
 
     def resolve(self, ctx: Context) -> Period | None:
@@ -329,15 +337,18 @@ def _resolve_first_day(p: TimePhrase, ctx: Context) -> Period | None:
 
 
 def _resolve_same(p: TimePhrase, ctx: Context) -> Period | None:
-    return ctx.current
+    """``cùng kỳ``, ``cùng thời gian``: the report's period, else the one in force (the figure
+    compared in the same sentence, when there is one, is ``nlp.anchoring``'s to give)."""
+    return ctx.report or ctx.current
 
 
 def _current_month(ctx: Context) -> tuple[int, int] | None:
     """The month of the period in force (its end, else its start), else the article's month."""
-    if ctx.current is not None:
-        d = ctx.current[1] or ctx.current[0]
-        if d is not None:
-            return d.year, d.month
+    for period in (ctx.current, ctx.report):
+        if period is not None:
+            d = period[1] or period[0]
+            if d is not None:
+                return d.year, d.month
     if ctx.article_date is not None:
         return ctx.article_date.year, ctx.article_date.month
     return None
@@ -380,6 +391,11 @@ def _resolve_this_year(p: TimePhrase, ctx: Context) -> Period | None:
     return date(y, 1, 1), date(y, 12, 31)
 
 
+def _resolve_report(p: TimePhrase, ctx: Context) -> Period | None:
+    """``trong kỳ``, ``kỳ này``: the period the report covers (else the one in force)."""
+    return ctx.report or ctx.current
+
+
 def _resolve_none(p: TimePhrase, ctx: Context) -> Period | None:
     return None
 
@@ -406,6 +422,7 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
     "month_end": _resolve_month_end,
     "year_end": _resolve_year_end,
     "this_year": _resolve_this_year,
+    "report": _resolve_report,
     "open": _resolve_none,
     "before": _resolve_none,
     "backlog": _resolve_backlog,
@@ -423,6 +440,8 @@ _DAY_CUES = frozenset({
     "ngày", "từ", "đến", "tới", "hết", "trước", "sau", "hôm", "sáng", "chiều", "tối", "trưa", "đêm",
     "khuya", "riêng", "đầu", "giữa", "cuối", "qua", "với", "kể", "tính", "và", "cho",
 })
+# Adjectives whose superlative (``cao nhất kể từ ngày 1/7``) makes a record's range, not a period.
+_SUPERLATIVE_HEADS = frozenset({"cao", "thấp", "nhiều", "lớn", "ít", "nhỏ", "tốt"})
 # Before ``nhiệm kỳ``: the words that make the term the time of what is said, not a name's part.
 _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết", "cả", "toàn", "đầu", "cuối"})
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
@@ -598,8 +617,9 @@ class _Reader:
             return j + 2, Span("first_months", self.year_at(j + 1), n=n)
         if self.low(j) in {"/", "-"} and self.year_at(j + 1) is not None:
             return j + 2, Span("first_months", self.year_at(j + 1), n=n)
-        # ``trong 8 tháng, …``: the months so far this year.
-        if self.low(i - 1) == "trong" and self.low(j) in {",", ".", ";", "qua"} and self.low(j) != "qua":
+        # ``trong 8 tháng, …``, ``Tính chung 10 tháng, …``: the months so far this year.
+        if (self.low(i - 1) == "trong" or (self.low(i - 2), self.low(i - 1)) == ("tính", "chung")) and \
+                self.low(j) in {",", ".", ";"}:
             return j, Span("first_months", None, n=n)
         return None
 
@@ -640,6 +660,11 @@ class _Reader:
         """What a range or ``tính đến`` ends on: ``(hết) (ngày) 31/7/2025``, ``hết tháng 8``,
         ``cuối năm 2025``, ``hết năm 2025``, ``năm 2030``, ``nay`` (a span ``now``)."""
         j = i
+        if self.low(j) == "giữa" and self.low(j + 1) == "tháng":
+            # ``đến giữa tháng 8``: the middle of the month, its 15th.
+            got = self.month(j + 1)
+            if got is not None:
+                return got[0], Span("day", got[1].year, got[1].month, 15)
         if self.low(j) in {"hết", "cuối"}:
             j += 1
         if self.low(j) == "ngày":
@@ -690,6 +715,17 @@ class _Reader:
                 j += 1
             j += 1
             opened = True
+        if opened and self.low(j) in {"khi", "lúc"}:
+            k = self.start_event(j + 1)
+            if k is not None:
+                while k < self.n and self.low(k) not in _TO_WORDS and self.low(k) not in {",", ";", "."} \
+                        and k - j < 14:
+                    k += 1
+                if self.low(k) in _TO_WORDS:
+                    second = self.end_point(k + 1)
+                    if second is not None:
+                        return self.make(i, second[0], "range", (Span("day", 2025, 7, 1), second[1]))
+            return None
         if self.low(j) == "ngày":
             j += 1
         first = self.start_point(j, opened)
@@ -820,6 +856,10 @@ class _Reader:
         if m is None and self.low(k) == "đi" and self.low(k + 1) == "vào":
             m = self.start_event(k + 2)
         if m is None:
+            # ``Sau 45 ngày, …``, ``sau một năm, …``: counted from the start only where the article
+            # has already counted from it (``nlp.anchoring`` checks that).
+            if self.low(i) == "sau" and self.low(k) in {",", "?", "."} | {"là", "thì"}:
+                return self.make(i, k, "two_tier_span", amount=amount, unit=unit, extra={"bare": True})
             return None
         return self.make(i, m, "two_tier_span", amount=amount, unit=unit)
 
@@ -864,11 +904,27 @@ class _Reader:
                 end = self.phrase_at(k, _phrases("end_events"))
                 if end is not None:
                     return self.make(i, end, "two_tier_since")
+        # ``trong kỳ``, ``kỳ này``, ``kỳ báo cáo này``: the report's own period.
+        if self.low(i) == "trong" and self.low(i + 1) == "kỳ" and self.low(i + 2) not in {"trước", "năm", "tới"}:
+            j = i + 2 + (2 if (self.low(i + 2), self.low(i + 3)) == ("báo", "cáo") else 0)
+            return self.make(i, j + (1 if self.low(j) == "này" else 0), "report")
+        if self.low(i) == "kỳ" and (self.low(i + 1) == "này" or (self.low(i + 1), self.low(i + 2), self.low(i + 3))
+                                     == ("báo", "cáo", "này")):
+            return self.make(i, i + (2 if self.low(i + 1) == "này" else 4), "report")
+        # ``(Trong) cùng kỳ (báo cáo)``, ``cùng thời gian``: the same days as the figure compared.
+        j = i + 1 if self.low(i) == "trong" else i
+        if self.low(j) == "cùng" and (
+            (self.low(j + 1) == "kỳ" and self.low(j + 2) not in {"năm", "trước"} and self.year_at(j + 2) is None)
+            or (self.low(j + 1), self.low(j + 2)) in {("thời", "gian"), ("thời", "điểm")}
+        ):
+            k = j + (2 if self.low(j + 1) == "kỳ" else 3)
+            if (self.low(k), self.low(k + 1)) == ("báo", "cáo"):
+                k += 2
+            return self.make(i, k, "same", role="same")
+        if self.low(i) == "nay" and (i == 0 or self.low(i - 1) in {",", ";", ".", ":", "và", "còn"}):
+            return self.make(i, i + 1, "now")
         if self.low(i) == "năm" and self.low(i + 1) == "nay":
             return self.make(i, i + 2, "this_year")
-        if self.low(i) == "cùng" and self.low(i + 1) == "kỳ" and self.low(i + 2) not in {"năm"} and \
-                not (i + 2 < self.n and self.year_at(i + 2) is not None):
-            return self.make(i, i + 2, "same", role="same")
         return None
 
     def backlog_phrase(self, i: int) -> TimePhrase | None:
@@ -904,6 +960,14 @@ class _Reader:
         for cue in _phrases("comparison_cues"):
             if tuple(before[-len(cue) :]) == cue:
                 return "comparison"
+        # ``So với kỳ báo cáo tháng 9``, ``cao nhất kể từ ngày 1/7``: a few words may come between.
+        k = i - 1
+        while k >= 0 and i - k <= 6 and self.low(k) not in {",", ";", ".", ":", "(", ")"}:
+            if (self.low(k), self.low(k + 1)) == ("so", "với") or (
+                self.low(k) == "nhất" and self.low(k - 1) in _SUPERLATIVE_HEADS
+            ):
+                return "comparison"
+            k -= 1
         if p.form == "day" and self._dates_document(i):
             return "document"
         if self._in_aside(i):
@@ -926,7 +990,7 @@ class _Reader:
             if self.toks[k].text[0].isalnum():
                 words += 1
             k -= 1
-        return k >= 0 and self.low(k) == "(" and words > 2
+        return k >= 0 and self.low(k) == "(" and words > 3
 
     def _dates_document(self, i: int) -> bool:
         """``Nghị quyết số 01/NQ-TU ngày 31/12/2020``: a document name and number just before."""
@@ -955,6 +1019,10 @@ class _Reader:
                 i += 1
                 continue
             p.role = self.role_of(p, i)
+            # ``So với kỳ báo cáo tháng 9 (từ ngày 21/8 đến ngày 20/9/2025)``: the dates of a
+            # comparison's base are the base too.
+            if out and out[-1].role == "comparison" and self.text[out[-1].end : p.start].strip() == "(":
+                p.role = "comparison"
             out.append(p)
             j = i + 1
             while j < self.n and self.toks[j].start < p.end:

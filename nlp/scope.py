@@ -1,0 +1,403 @@
+"""Whose figure is it: the ``scope`` of a dossier count or a percentage (spec §5).
+
+The unit is rarely named next to the number. Reports name it once (``Trung tâm Phục vụ hành chính
+công xã Hoằng Hóa``) and then write ``Trung tâm``, ``xã``, ``phường``, ``toàn tỉnh``; a national
+round-up writes ``cả nước``; a ranking names each place next to its figure. So a figure's scope is
+read from *scope cues* in its sentence:
+
+* the units the units extractor found (resolved against the 2025 gazetteer), mention by mention;
+* the words of ``nlp/data/scope_cues.tsv``: an office or a type word standing for the unit the
+  article introduced (``Trung tâm``, ``của phường``), the province (``toàn tỉnh``, ``các sở,
+  ngành``), the nation (``cả nước``, ``Chính phủ``), a part of a figure (``cấp xã``, ``các xã,
+  phường``: it keeps the scope of the figure it splits), or no single unit (``có nơi``).
+
+:class:`ScopeReader` gives the cues of a sentence and the scope one cue stands for; the walk over
+the article (which figure is in focus, which one a part splits) is ``nlp.anchoring``'s.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from nlp.document import ArticleDoc
+from nlp.extractors._quantity_common import Tok
+from nlp.facts import Fact
+from nlp.gazetteer import get_gazetteer
+from nlp.lexicon import phrase_words, read_rows
+from nlp.timex import TWO_TIER_START
+
+log = logging.getLogger(__name__)
+
+__all__ = ["NATION", "Cue", "Scope", "ScopeReader"]
+
+NATION = {"type": "quốc gia", "name": "Việt Nam"}
+LOCAL_TYPES = ("xã", "phường", "đặc khu")
+_OLD_LOCAL = ("thị trấn", "huyện", "quận", "thị xã")
+# Words that may stand between an office and the unit it names (``Trung tâm … xã Hoằng Hóa``).
+_TYPE_WORDS = frozenset({
+    "xã", "phường", "đặc", "khu", "tỉnh", "thành", "phố", "tp", "huyện", "quận", "thị", "trấn",
+    "của", "tại", "(", ".",
+})
+_LOCATOR_GAPS = frozenset({",", "(", "thuộc", "-", "–", "của"})
+# Before a type word, these make it plural (``các xã``, ``100% xã``, ``mỗi phường``): no single unit.
+_PLURAL = frozenset({"các", "những", "nhiều", "mọi", "mỗi", "từng", "%", "toàn", "bộ"})
+# Before an office, these make it a place or an object (``tại Trung tâm``), not the figure's owner.
+_PREPOSITIONS = frozenset({"tại", "ở", "về", "cho", "với", "đến", "tới", "vào", "từ", "trong"})
+# Joining an enumeration of units (``xã A, xã B và xã C``).
+_ENUM_GAPS = frozenset({",", "và", "cùng"})
+_LEVEL = {"xã": 3, "phường": 3, "đặc khu": 3, "thị trấn": 3, "huyện": 2, "quận": 2, "thị xã": 2, "thành phố": 1,
+          "tỉnh": 0}
+
+
+@functools.cache
+def _cue_table() -> dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...] | None]]]:
+    """Scope words by their first lowercase token, longest first."""
+    table: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...] | None]]] = {}
+    for cols in read_rows("scope_cues.tsv"):
+        if len(cols) < 2:
+            continue
+        written = tuple(phrase_words(cols[0]))
+        words = tuple(w.lower() for w in written)
+        if words:
+            cased = written if len(cols) > 2 and cols[2] == "cased" else None
+            table.setdefault(words[0], []).append((words, cols[1], cased))
+    for phrases in table.values():
+        phrases.sort(key=lambda p: len(p[0]), reverse=True)
+    return table
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something in a sentence that says whose a figure is: a unit mention or a scope word."""
+
+    start: int
+    end: int
+    label: str  # "unit" or a label of scope_cues.tsv
+    unit: Fact | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A figure's scope in the spec's form, with the gazetteer code the database keeps."""
+
+    value: dict[str, str] | None
+    code: str | None = None
+
+    @property
+    def is_nation(self) -> bool:
+        return bool(self.value) and self.value.get("type") == NATION["type"]
+
+
+NO_SCOPE = Scope(None)
+
+
+def _unit_scope(unit: Fact) -> Scope:
+    """A unit's scope; the code is the 2025 gazetteer's (a former unit's code belongs to the
+    pre-2025 code space, so it is left out)."""
+    code = unit.data.get("_code")
+    keep = code is not None and not unit.data.get("_old")
+    return Scope({"type": unit.data["type"], "name": unit.data["name"]}, str(code) if keep else None)
+
+
+def _province_scope(name: str | None) -> Scope | None:
+    """The scope of a province by name: ``{"type": "tỉnh"|"thành phố", "name": …}``."""
+    if not name:
+        return None
+    gaz = get_gazetteer()
+    cand = gaz.province(name)
+    if cand is None:
+        return None
+    kind = "thành phố" if gaz.is_central_city(cand.name) else "tỉnh"
+    return Scope({"type": kind, "name": cand.name}, None if cand.is_old else str(cand.code))
+
+
+def is_province(unit: Fact) -> bool:
+    t = unit.data.get("type")
+    if t == "tỉnh":
+        return True
+    return t == "thành phố" and get_gazetteer().is_central_city(unit.data.get("name", "")) and not unit.data.get("_old")
+
+
+def _level(unit: Fact | None) -> int:
+    if unit is None:
+        return 3
+    return 0 if is_province(unit) else _LEVEL.get(unit.data.get("type", ""), 3)
+
+
+class ScopeReader:
+    """The scope cues of an article and what each stands for."""
+
+    def __init__(self, adoc: ArticleDoc, units: list[Fact], tokens: list[list[Tok]], current_era: bool) -> None:
+        self.adoc = adoc
+        self.text = adoc.text
+        self.units = units
+        self.tokens = tokens
+        self.current_era = current_era
+        self.unit_cues: dict[int, list[Cue]] = {}
+        for fact in units:
+            for start, end, sentence in fact.mentions or [(fact.start, fact.end, fact.sentence)]:
+                self.unit_cues.setdefault(sentence, []).append(Cue(start, end, "unit", fact))
+        self.main = self._main()
+
+    # -- the article's own unit --
+    def _lead_end(self) -> int:
+        """Where the headline and lead end: the first two paragraphs when the first is short."""
+        text = self.text
+        cut = text.find("\n\n")
+        if 0 <= cut < 400:
+            nxt = text.find("\n\n", cut + 2)
+            return nxt if nxt > 0 else len(text)
+        return cut if cut > 0 else min(len(text), 600)
+
+    def _main(self) -> Scope | None:
+        """What the article is about: its one commune, ward or special zone, or the one its lead
+        names, or the one named clearly more often than any other; a national round-up's nation
+        (the lead says ``cả nước`` and names no commune); else its province; else none (a report
+        on several communes, seed-000)."""
+        era_ok = [u for u in self.units if not (self.current_era and u.data.get("_old"))]
+        local_types = LOCAL_TYPES if self.current_era else LOCAL_TYPES + _OLD_LOCAL + ("thành phố",)
+        local = [u for u in era_ok if u.data.get("type") in local_types and not is_province(u)]
+        lead_end = self._lead_end()
+        in_lead = [u for u in local if u.start < lead_end]
+        if len(in_lead) == 1:
+            return _unit_scope(in_lead[0])
+        if not in_lead:
+            if self._lead_has_nation(lead_end):
+                return Scope(dict(NATION), "VN")
+            provinces = [u for u in era_ok if is_province(u) and u.start < lead_end]
+            chosen = _dominant(provinces, lead_end)
+            if chosen is not None:
+                return _unit_scope(chosen)
+        chosen = _dominant(local, lead_end)
+        if chosen is not None:
+            return _unit_scope(chosen)
+        if local:
+            return None
+        provinces = [u for u in era_ok if is_province(u)] or (
+            [] if self.current_era else [u for u in self.units if u.data.get("type") == "tỉnh"]
+        )
+        chosen = _dominant(provinces, lead_end)
+        return _unit_scope(chosen) if chosen is not None else None
+
+    def _lead_has_nation(self, lead_end: int) -> bool:
+        for sent in self.adoc.sentences:
+            if sent.start >= lead_end:
+                break
+            if any(c.label == "nation" for c in self._lexicon_cues(self.tokens[sent.index])):
+                return True
+        return False
+
+    # -- cues --
+    def _lexicon_cues(self, toks: list[Tok]) -> list[Cue]:
+        """The scope words of a sentence, longest match first; a type word after a plural word
+        (``các xã``, ``100% phường``) is a part, not the unit in focus."""
+        table = _cue_table()
+        out: list[Cue] = []
+        k = 0
+        while k < len(toks):
+            for words, label, cased in table.get(toks[k].low, ()):
+                if tuple(t.low for t in toks[k : k + len(words)]) == words and (
+                    cased is None or tuple(t.text for t in toks[k : k + len(words)]) == cased
+                ):
+                    end = k + len(words)
+                    # ``bố trí công chức tại Trung tâm``: an office after a preposition is a place, not
+                    # whose figure it is.
+                    if label == "local" and k > 0 and toks[k - 1].low in _PREPOSITIONS:
+                        k = end
+                        break
+                    if label in LOCAL_TYPES + ("province", "city") and k > 0 and toks[k - 1].low in _PLURAL and \
+                            len(words) == 1:
+                        label = "part"
+                    # ``UBND các xã, phường``: the offices of many units.
+                    if label in LOCAL_TYPES + ("local", "province", "city") and end < len(toks) and \
+                            toks[end].low in {"các", "những"}:
+                        label = "part"
+                    out.append(Cue(toks[k].start, toks[end - 1].end, label))
+                    k = end
+                    break
+            else:
+                k += 1
+        return out
+
+    def sentence_cues(self, index: int) -> list[Cue]:
+        """The scope cues of sentence ``index``, in order, without those that do not name a
+        figure's owner: an office or type word right before the unit it names (the named unit
+        speaks), a level word naming a system's owner (``trên Hệ thống … của tỉnh``), a province
+        that locates a commune (``phường Cao Lãnh, tỉnh Đồng Tháp``)."""
+        toks = self.tokens[index] if index < len(self.tokens) else []
+        units = sorted(self.unit_cues.get(index, []), key=lambda c: c.start)
+        lex = self._lexicon_cues(toks)
+        kept: list[Cue] = []
+        for n, cue in enumerate(lex):
+            if cue.label == "system":
+                continue
+            nxt = next((u for u in units if u.start >= cue.end), None)
+            if nxt is not None and nxt.start - cue.end <= 40:
+                gap = self.text[cue.end : nxt.start].lower().split()
+                if all(w.strip("()") in _TYPE_WORDS or not w.strip("()") for w in gap):
+                    continue
+            if any(u.start <= cue.start < u.end for u in units):
+                continue
+            if cue.label not in ("nation", "part", "none") and any(
+                c.label == "system" and 0 <= cue.start - c.end <= 40 and not any(
+                    ch in self.text[c.end : cue.start] for ch in ",;.")
+                for c in lex[:n]
+            ):
+                continue
+            kept.append(cue)
+        for i, u in enumerate(units):
+            if i > 0 and self._is_locator(units[i - 1], u):
+                continue
+            kept.append(u)
+        kept.sort(key=lambda c: c.start)
+        return kept
+
+    def _is_locator(self, prev: Cue, cue: Cue) -> bool:
+        """``X, tỉnh Y`` / ``X (tỉnh Y)`` / ``X thuộc tỉnh Y``: Y locates X, X is the subject."""
+        gap_text = self.text[prev.end : cue.start]
+        gap = gap_text.lower().split()
+        if not gap or len(gap) > 4 or any(ch.isdigit() for ch in gap_text):
+            return False
+        if _level(cue.unit) >= _level(prev.unit):
+            return False
+        return any(w.strip() in _LOCATOR_GAPS or w.startswith("(") for w in gap) or gap[0].endswith(",")
+
+    def pooled(self, cue: Cue, cues: list[Cue]) -> bool:
+        """Is the unit one item of an enumeration of several units of its type (``Ba xã Mèo Vạc,
+        Khâu Vai, Sơn Vĩ … cùng tiếp nhận``)? Their figure is pooled: no single scope (NOTES S1)."""
+        if cue.unit is None:
+            return False
+        k = cues.index(cue)
+        prev = cues[k - 1] if k > 0 else None
+        if prev is None or prev.unit is None or prev.unit is cue.unit:
+            return False
+        if prev.unit.data.get("type") != cue.unit.data.get("type"):
+            return False
+        gap = self.text[prev.end : cue.start].lower().split()
+        return bool(gap) and len(gap) <= 2 and all(w.strip(",") in _ENUM_GAPS or w == "," for w in gap)
+
+    def enumeration(self, cue: Cue, cues: list[Cue]) -> list[Cue]:
+        """The unit mentions of the enumeration ending with ``cue`` (``tỉnh Gia Lai và Đắk Lắk``)."""
+        k = cues.index(cue)
+        run = [cue]
+        while k > 0:
+            prev = cues[k - 1]
+            gap = self.text[prev.end : run[0].start].lower().split()
+            if prev.unit is None or not gap or len(gap) > 3 or not all(
+                w.strip(",") in _ENUM_GAPS | {"tỉnh", "xã", "phường", "thành", "phố"} or w == "," for w in gap
+            ):
+                break
+            run.insert(0, prev)
+            k -= 1
+        return run
+
+    # -- what a cue stands for --
+    def usable(self, unit: Fact, period_end: date | None) -> bool:
+        """A former unit is a figure's scope only for days before 1 July 2025 (NOTES S2); after
+        it, the work is the new unit's (S3)."""
+        if not (self.current_era and unit.data.get("_old")):
+            return True
+        return period_end is not None and period_end < TWO_TIER_START
+
+    def _latest_unit(self, at: int, want: Iterable[str], province: bool = False, since: int = 0) -> Fact | None:
+        """The unit of a ``want`` type named last before ``at`` (the one the article introduced)."""
+        best: tuple[int, Fact] | None = None
+        for unit in self.units:
+            if province and not is_province(unit):
+                continue
+            if not province and unit.data.get("type") not in want:
+                continue
+            if self.current_era and unit.data.get("_old"):
+                continue
+            for start, _end, _s in unit.mentions or [(unit.start, unit.end, unit.sentence)]:
+                if since <= start < at and (best is None or start > best[0]):
+                    best = (start, unit)
+        return best[1] if best else None
+
+    def province(self, at: int) -> Scope | None:
+        named = self._latest_unit(at, (), province=True)
+        if named is not None:
+            return _unit_scope(named)
+        main = self.main
+        if main is not None and main.value and main.value["type"] in ("tỉnh", "thành phố"):
+            return main
+        for unit in self.units:
+            if main is not None and main.value and unit.data.get("name") == main.value["name"] and \
+                    unit.data.get("type") == main.value["type"]:
+                got = _province_scope(unit.data.get("province"))
+                if got:
+                    return got
+        return _province_scope(self.adoc.meta.get("province"))
+
+    def local(self, at: int, types: tuple[str, ...], focus: Scope | None, since: int = 0) -> Scope | None:
+        """The commune, ward or special zone an office or type word stands for: the one in focus,
+        else the article's own, else the one named last in the paragraph (``since``); in a
+        province's article, the province."""
+        for candidate in (focus, self.main):
+            if candidate is not None and candidate.value and candidate.value["type"] in types:
+                return candidate
+        unit = self._latest_unit(at, types, since=since)
+        if unit is None and types != LOCAL_TYPES:
+            for candidate in (focus, self.main):
+                if candidate is not None and candidate.value and candidate.value["type"] in LOCAL_TYPES:
+                    return candidate
+            unit = self._latest_unit(at, LOCAL_TYPES, since=since)
+        if unit is None and not self.current_era:
+            unit = self._latest_unit(at, _OLD_LOCAL + ("thành phố",))
+        if unit is not None:
+            return _unit_scope(unit)
+        if self.main is not None and self.main.value and self.main.value["type"] in ("tỉnh", "thành phố"):
+            return self.main
+        return None
+
+    def resolve(
+        self, cue: Cue, focus: Scope | None, period_end: date | None, paragraph_start: int = 0
+    ) -> Scope | str | None:
+        """What a cue stands for: a scope, ``None`` (no single unit), ``"part"`` (keeps the
+        scope of the figure it splits) or ``"skip"`` (not an owner: read on)."""
+        label = cue.label
+        if label == "unit":
+            assert cue.unit is not None
+            return _unit_scope(cue.unit) if self.usable(cue.unit, period_end) else "skip"
+        if label == "nation":
+            return Scope(dict(NATION), "VN")
+        if label == "part":
+            return "part"
+        if label == "none":
+            return NO_SCOPE
+        if label in LOCAL_TYPES:
+            return self.local(cue.start, (label,), focus, paragraph_start) or "skip"
+        if label == "local":
+            return self.local(cue.start, LOCAL_TYPES, focus, paragraph_start) or "skip"
+        if label == "province":
+            return self.province(cue.start)
+        if label == "city":
+            prov = self.province(cue.start)
+            if prov is not None and prov.value and prov.value["type"] == "thành phố":
+                return prov
+            unit = self._latest_unit(cue.start, ("thành phố",))
+            return _unit_scope(unit) if unit is not None else prov
+        return "skip"
+
+
+def _dominant(units: list[Fact], lead_end: int) -> Fact | None:
+    """The unit of a list the article is about: the one its lead names, or the one named at
+    least twice as often as any other."""
+    if not units:
+        return None
+    if len(units) == 1:
+        return units[0]
+    in_lead = [u for u in units if u.start < lead_end]
+    if len(in_lead) == 1:
+        return in_lead[0]
+    ranked = sorted(units, key=lambda u: (-len(u.mentions or [0]), u.start))
+    first, second = ranked[0], ranked[1]
+    if len(first.mentions or [0]) >= 2 * len(second.mentions or [0]):
+        return first
+    if in_lead and len(in_lead) <= 2:
+        return min(in_lead, key=lambda u: u.start)
+    return None
