@@ -9,7 +9,7 @@ already has the article, commune, province and provenance of each fact::
 
     with open_news("data/news.db") as news:
         rates = news.view("dossier_rates")
-        nghe_an = rates[rates.province == "Nghệ An"]
+        nghe_an = rates[(rates.province == "Nghệ An") & (rates.scope_level == "commune")]
         chairs = news.officials().query("role == 'Chủ tịch' and organisation == 'Ủy ban nhân dân'")
 
 Columns get dtypes by name, the same for every method (including :meth:`News.sql`): dates are
@@ -37,21 +37,27 @@ log = logging.getLogger(__name__)
 __all__ = ["News", "open_news", "LOCAL_TZ", "apply_dtypes"]
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
+# The schema version from which figures carry scope and period, which the views read.
+_SCOPE_SCHEMA = 8
 
 _LOCAL_DATETIMES = {"published"}
 _UTC_DATETIMES = {"fetched_at", "processed_at", "started_at", "finished_at"}
-_DATES = {"week_start"}
+_DATES = {"week_start", "period_start", "period_end"}
 _INTEGERS = {
     "id", "article_id", "n", "official_n", "title_n", "unit_n", "count", "total", "code",
     "commune_code", "province_code", "start", "end", "sentence_index", "mentions", "articles",
     "sites", "received", "received_online", "resolved", "on_time", "overdue", "pending",
     "articles_fetched", "articles_new", "articles_processed", "facts_written",
+    "stories", "period_days", "period_phrase_start", "period_phrase_end", "first_article_id", "approximate",
 }
-_FLOATS = {"value", "latitude", "longitude", "online_share", "on_time_share"}
+_FLOATS = {
+    "value", "latitude", "longitude", "online_share", "on_time_share", "online_share_reported",
+    "on_time_share_reported",
+}
 _BOOLEANS = {"is_old", "unit_is_old"}
 _CATEGORIES = {
     "type", "unit_type", "commune_type", "level", "kind", "channel", "qualifier", "indicator",
-    "role", "site", "extractor_version", "status",
+    "role", "site", "extractor_version", "status", "scope_type", "scope_level",
 }
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
@@ -118,11 +124,11 @@ class News:
         return self.view("official_facts")
 
     def dossiers(self) -> pd.DataFrame:
-        """Dossier figures with article, month and the unit they are about (``dossier_facts``)."""
+        """Dossier figures with article, scope and period (``dossier_facts``)."""
         return self.view("dossier_facts")
 
     def percentages(self) -> pd.DataFrame:
-        """Percentages with article, month and the unit they are about (``percentage_facts``)."""
+        """Percentages with article, scope and period (``percentage_facts``)."""
         return self.view("percentage_facts")
 
     def view(self, name: str) -> pd.DataFrame:
@@ -191,6 +197,12 @@ def open_news(path: str | Path = "data/news.db") -> News:
     try:
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails now if not SQLite
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < _SCOPE_SCHEMA:
+            raise RuntimeError(
+                f"{path} was written by an older version (schema {version}): open it once with a write "
+                "command (`python pipeline.py process`) to bring it up to date, then read it"
+            )
         missing = _missing_views(conn, VIEW_NAMES)
         if missing:
             log.info("%s has no %s: creating them as temporary views", path, ", ".join(missing))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from db.reference import commune_rows, province_rows
+from db.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,44 @@ def _m7_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
     )
 
 
+# Where and when a figure holds (spec v2 §5): every dossier and percentage row says whose figure it
+# is (``scope_*``: the unit's type and name as the article writes it, and the 2025 gazetteer's code,
+# the province's code, or ``VN`` for the nation) and which days it covers (``period_start``/``_end``:
+# ISO dates, NULL on an open side), and where in the text that period was read
+# (``period_phrase_start``/``_end``: char offsets into ``articles.text``).
+FIGURE_CONTEXT = {
+    "scope_type": str,
+    "scope_name": str,
+    "scope_code": str,
+    "period_start": str,
+    "period_end": str,
+    "period_phrase_start": int,
+    "period_phrase_end": int,
+}
+
+
+def _m8_scope_and_period(db: sqlite_utils.Database) -> None:
+    """Spec v2: scope and period on every dossier and percentage row, and a qualifier on dossier
+    counts (``hơn 932.000 hồ sơ`` → over). Scope replaces the nearest-unit guess ``unit_n``, which
+    is dropped; the views are rebuilt on scope and period (series, observations). Rows written by
+    extractor 0.2 keep NULL in the new columns until ``process --reprocess`` fills them."""
+    from db.views import create_views, drop_views
+
+    drop_views(db)  # they read unit_n
+    db.execute("DROP VIEW IF EXISTS dossier_observations")
+    db.execute("DROP VIEW IF EXISTS percentage_observations")
+    for table in ("dossiers", "percentages"):
+        columns = dict(FIGURE_CONTEXT)
+        if table == "dossiers":
+            columns = {"qualifier": str, **columns}
+        for name, kind in columns.items():
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {'INTEGER' if kind is int else 'TEXT'}")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN unit_n")
+        db.execute(f"CREATE INDEX idx_{table}_scope ON {table} (scope_type, scope_name)")
+        db.execute(f"CREATE INDEX idx_{table}_period ON {table} (period_start, period_end)")
+    create_views(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -269,6 +308,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m5_signals,
     _m6_views_count_stories_once,
     _m7_fts_reindex_on_text_only,
+    _m8_scope_and_period,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -283,7 +323,9 @@ def migrate(db: sqlite_utils.Database) -> int:
     ran = 0
     for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
         log.info("migrating database to schema version %d (%s)", number, migration.__name__)
-        with db.conn:
+        # One transaction per migration, the version stamp included: a killed upgrade leaves the
+        # database exactly at the previous version (``db.transaction``).
+        with transaction(db):
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
         ran += 1

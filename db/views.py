@@ -57,6 +57,8 @@ VIEW_NAMES = (
     "official_facts",
     "commune_coverage",
     "coverage_weekly",
+    "dossier_observations",
+    "percentage_observations",
     "dossier_rates",
 )
 
@@ -134,21 +136,71 @@ FROM units u
 """
 
 
+_LOCAL_SCOPES = "('xã', 'phường', 'đặc khu')"
+
+
+def _period_label(f: str) -> str:
+    """SQL: a period as people write it: ``2025-07-01 – 2025-09-30``, ``up to 2025-08-06`` (a
+    running total), ``from 2025-07-01``, one day; NULL when the figure has no period."""
+    return f"""(CASE
+        WHEN {f}.period_start IS NULL AND {f}.period_end IS NULL THEN NULL
+        WHEN {f}.period_start IS NULL THEN 'up to ' || {f}.period_end
+        WHEN {f}.period_end IS NULL THEN 'from ' || {f}.period_start
+        WHEN {f}.period_start = {f}.period_end THEN {f}.period_start
+        ELSE {f}.period_start || ' – ' || {f}.period_end END)"""
+
+
 def _figure_facts(table: str, columns: str) -> str:
-    """``dossier_facts`` / ``percentage_facts``: the figure, its article and its attributed unit."""
+    """``dossier_facts`` / ``percentage_facts``: the figure, its article, whose figure it is (its
+    scope, resolved to the 2025 commune or province and their coordinates) and the days it covers
+    (its period, with the phrase it was read from)."""
     return f"""
 SELECT f.article_id, f.n, a.url, a.published, {_month("a")} AS month, a.site, a.title,
     {columns},
-    f.unit_n, u.type AS unit_type, u.name AS unit_name, u.province AS unit_province, u.is_old AS unit_is_old,
-    c.code AS commune_code, c.name AS commune_name, p.code AS province_code,
-    COALESCE(u.province, {_main_province("a")}) AS province,
-    {_coordinate("u", "c", "p", "latitude")} AS latitude,
-    {_coordinate("u", "c", "p", "longitude")} AS longitude,
+    f.scope_type, f.scope_name, f.scope_code,
+    (CASE WHEN f.scope_type = 'quốc gia' THEN 'nation'
+          WHEN sc.code IS NOT NULL THEN 'commune'
+          WHEN f.scope_type IN ('tỉnh', 'thành phố') AND sp.code IS NOT NULL THEN 'province'
+          WHEN f.scope_type IS NOT NULL THEN 'former unit' END) AS scope_level,
+    sc.code AS commune_code, sc.name AS commune_name, sp.code AS province_code,
+    COALESCE(sp.name, CASE WHEN f.scope_type IS NULL OR f.scope_type <> 'quốc gia' THEN {_main_province("a")} END)
+        AS province,
+    COALESCE(sc.latitude, sp.latitude) AS latitude, COALESCE(sc.longitude, sp.longitude) AS longitude,
+    f.period_start, f.period_end, {_period_label("f")} AS period_label,
+    CAST(julianday(f.period_end) - julianday(f.period_start) + 1 AS INTEGER) AS period_days,
+    CASE WHEN f.period_phrase_start IS NOT NULL
+        THEN substr(a.text, f.period_phrase_start + 1, f.period_phrase_end - f.period_phrase_start) END
+        AS period_phrase,
+    f.period_phrase_start, f.period_phrase_end,
     f.sentence_index, f.sentence, f.start, f."end", f.extractor_version
 FROM {table} f
     JOIN articles a ON a.id = f.article_id
-    LEFT JOIN units u ON u.article_id = f.article_id AND u.n = f.unit_n
-    {_place_joins("u", "c", "p")}
+    LEFT JOIN communes sc ON f.scope_type IN {_LOCAL_SCOPES} AND sc.code = f.scope_code
+    LEFT JOIN provinces sp ON sp.code = COALESCE(sc.province_code,
+        CASE WHEN f.scope_type IN ('tỉnh', 'thành phố') THEN f.scope_code END)
+"""
+
+
+_OBSERVATION_PLACE = """scope_type, scope_name, scope_code, scope_level, commune_code, commune_name,
+    province_code, province, latitude, longitude,
+    period_start, period_end, period_label, period_days"""
+
+
+def _observations(facts: str, measure: str, extra: str, stories: bool) -> str:
+    """One row per observation: figures that share scope, period, what they measure, qualifier
+    and value are the same observation, however many articles report it (a commune's figure is
+    often repeated by the provincial paper, a national outlet and the commune's portal). The url and
+    sentence shown are those of the first report (SQLite gives the bare columns of the row where
+    ``min()`` is reached)."""
+    return f"""
+SELECT {_OBSERVATION_PLACE}, {measure}, {extra},
+    count(*) AS mentions, count(DISTINCT f.article_id) AS articles,
+    count(DISTINCT {_story("a", stories, "f.article_id")}) AS stories,
+    min(f.published) AS first_reported, max(f.published) AS last_reported,
+    json_group_array(DISTINCT f.article_id) AS article_ids,
+    f.url, f.sentence, f.article_id AS first_article_id
+FROM {facts} f JOIN articles a ON a.id = f.article_id
+GROUP BY f.scope_type, f.scope_name, f.period_start, f.period_end, {measure}
 """
 
 
@@ -245,12 +297,12 @@ GROUP BY province, week_start
 """
 
 
-def _dossier_rates(stories: bool) -> str:
-    # Within one article a commune's figure of one kind and channel counts once (its largest
-    # value): papers repeat the headline number in title, lead and body. A kind's figure is the
-    # channel-less total when given, else the sum of its channels (112 direct + 59 online).
-    # Shares only use articles that report both parts, so an article giving "received 171" and
-    # nothing about channels does not dilute the online share.
+def _dossier_rates() -> str:
+    # A rate is read within one (scope, period): figures of different periods are never added, and
+    # a running total ("tính đến 6/8") stays a row of its own, labelled "up to 2025-08-06". A kind's
+    # figure is the channel-less one when given (the largest, should two reports differ), else the
+    # sum of its channels (112 direct + 59 online). The reported shares (a percentage the article
+    # states for the same scope and period) stand beside the computed ones.
     def kind(k: str) -> str:
         return (
             f"COALESCE(max(CASE WHEN kind = '{k}' AND channel IS NULL THEN count END), "
@@ -258,37 +310,72 @@ def _dossier_rates(stories: bool) -> str:
         )
 
     return f"""
-WITH figures AS (
-    SELECT f.commune_code, f.month, {_story("a", stories, "f.article_id")} AS article_id, f.kind, f.channel,
-        max(f.count) AS count, max(f.total) AS total
-    FROM dossier_facts f JOIN articles a ON a.id = f.article_id
-    WHERE f.commune_code IS NOT NULL AND f.count IS NOT NULL
-    GROUP BY f.commune_code, f.month, 3, f.kind, f.channel
+WITH keys AS (
+    SELECT scope_type, scope_name, period_start, period_end FROM dossier_observations
+    WHERE scope_type IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
+    UNION
+    SELECT scope_type, scope_name, period_start, period_end FROM percentage_observations
+    WHERE scope_type IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
+        AND indicator IN ('online_share', 'on_time')
 ),
-per_article AS (
-    SELECT commune_code, month, article_id,
+by_channel AS (
+    SELECT scope_type, scope_name, period_start, period_end, kind, channel,
+        max(count) AS count, max(total) AS total, max(qualifier <> 'exact') AS approximate,
+        max(stories) AS stories
+    FROM dossier_observations
+    WHERE kind IN ('received', 'resolved', 'on_time', 'overdue', 'pending')
+    GROUP BY scope_type, scope_name, period_start, period_end, kind, channel
+),
+counts AS (
+    SELECT scope_type, scope_name, period_start, period_end,
         {kind("received")} AS received,
-        sum(CASE WHEN kind = 'received' AND channel = 'online' THEN count END) AS received_online,
+        max(CASE WHEN kind = 'received' AND channel = 'online' THEN count END) AS received_online,
         COALESCE({kind("resolved")}, max(CASE WHEN kind = 'on_time' THEN total END)) AS resolved,
         {kind("on_time")} AS on_time,
         {kind("overdue")} AS overdue,
-        {kind("pending")} AS pending
-    FROM figures GROUP BY commune_code, month, article_id
+        {kind("pending")} AS pending,
+        max(approximate) AS approximate,
+        max(stories) AS stories
+    FROM by_channel
+    GROUP BY scope_type, scope_name, period_start, period_end
+),
+shares AS (
+    SELECT scope_type, scope_name, period_start, period_end,
+        max(CASE WHEN indicator = 'online_share' THEN value END) AS online_share_reported,
+        max(CASE WHEN indicator = 'on_time' THEN value END) AS on_time_share_reported,
+        max(CASE WHEN indicator IN ('online_share', 'on_time') THEN stories END) AS stories
+    FROM percentage_observations
+    WHERE indicator IN ('online_share', 'on_time')
+    GROUP BY scope_type, scope_name, period_start, period_end
+),
+places AS (
+    SELECT scope_type, scope_name, period_start, period_end,
+        max(scope_code) AS scope_code, max(scope_level) AS scope_level, max(commune_code) AS commune_code,
+        max(province_code) AS province_code, max(province) AS province,
+        max(latitude) AS latitude, max(longitude) AS longitude,
+        max(period_label) AS period_label, max(period_days) AS period_days
+    FROM (SELECT {_OBSERVATION_PLACE} FROM dossier_observations
+          UNION ALL SELECT {_OBSERVATION_PLACE} FROM percentage_observations)
+    GROUP BY scope_type, scope_name, period_start, period_end
 )
-SELECT r.commune_code, c.name AS commune_name, c.province, c.province_code, c.latitude, c.longitude,
-    r.month, count(DISTINCT r.article_id) AS articles,
-    sum(r.received) AS received, sum(r.received_online) AS received_online,
-    sum(r.resolved) AS resolved, sum(r.on_time) AS on_time,
-    sum(r.overdue) AS overdue, sum(r.pending) AS pending,
-    CASE WHEN sum(CASE WHEN r.received_online IS NOT NULL THEN r.received END) > 0
-        THEN 1.0 * sum(CASE WHEN r.received IS NOT NULL THEN r.received_online END)
-             / sum(CASE WHEN r.received_online IS NOT NULL THEN r.received END) END AS online_share,
-    CASE WHEN sum(CASE WHEN r.on_time IS NOT NULL THEN r.resolved END) > 0
-        THEN 1.0 * sum(CASE WHEN r.resolved IS NOT NULL THEN r.on_time END)
-             / sum(CASE WHEN r.on_time IS NOT NULL THEN r.resolved END) END AS on_time_share
-FROM per_article r
-    JOIN communes c ON c.code = r.commune_code
-GROUP BY r.commune_code, r.month
+SELECT k.scope_type, k.scope_name, pl.scope_code, pl.scope_level, pl.commune_code,
+    pl.province_code, pl.province, pl.latitude, pl.longitude,
+    k.period_start, k.period_end, pl.period_label, pl.period_days,
+    max(COALESCE(c.stories, 0), COALESCE(s.stories, 0)) AS stories,
+    c.received, c.received_online, c.resolved, c.on_time, c.overdue, c.pending,
+    CASE WHEN c.received > 0 AND c.received_online IS NOT NULL
+        THEN round(1.0 * c.received_online / c.received, 4) END AS online_share,
+    CASE WHEN c.resolved > 0 AND c.on_time IS NOT NULL
+        THEN round(1.0 * c.on_time / c.resolved, 4) END AS on_time_share,
+    s.online_share_reported, s.on_time_share_reported,
+    COALESCE(c.approximate, 0) AS approximate
+FROM keys k
+    JOIN places pl ON pl.scope_type IS k.scope_type AND pl.scope_name IS k.scope_name
+        AND pl.period_start IS k.period_start AND pl.period_end IS k.period_end
+    LEFT JOIN counts c ON c.scope_type IS k.scope_type AND c.scope_name IS k.scope_name
+        AND c.period_start IS k.period_start AND c.period_end IS k.period_end
+    LEFT JOIN shares s ON s.scope_type IS k.scope_type AND s.scope_name IS k.scope_name
+        AND s.period_start IS k.period_start AND s.period_end IS k.period_end
 """
 
 
@@ -299,12 +386,18 @@ def view_sql(stories: bool = True) -> dict[str, str]:
     story republished by several sites once."""
     return {
         "unit_facts": _unit_facts(),
-        "dossier_facts": _figure_facts("dossiers", "f.count, f.kind, f.channel, f.total"),
+        "dossier_facts": _figure_facts("dossiers", "f.count, f.kind, f.channel, f.total, f.qualifier"),
         "percentage_facts": _figure_facts("percentages", "f.value, f.qualifier, f.indicator, f.subject"),
         "official_facts": _official_facts(),
         "commune_coverage": _commune_coverage(),
         "coverage_weekly": _coverage_weekly(stories),
-        "dossier_rates": _dossier_rates(stories),
+        "dossier_observations": _observations(
+            "dossier_facts", "f.kind, f.channel, f.qualifier, f.count", "max(f.total) AS total", stories
+        ),
+        "percentage_observations": _observations(
+            "percentage_facts", "f.indicator, f.qualifier, f.value", "max(f.subject) AS subject", stories
+        ),
+        "dossier_rates": _dossier_rates(),
     }
 
 

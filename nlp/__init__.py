@@ -4,4 +4,4 @@
 ``pipeline.py process --reprocess`` results can be told apart from older ones.
 """
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"

@@ -51,40 +51,16 @@ def _at(values: Any, i: int) -> Any:
     return values[i] if isinstance(values, list | tuple) and i < len(values) else None
 
 
-_LOCAL_TYPES = ("xã", "phường", "đặc khu")
-
-
-def _attribution(extraction: Extraction) -> Any:
-    """A function giving, for a figure's offset, the rank ``n`` of the unit it is about.
-
-    The nearest unit named in the same sentence (before the figure if any, else after) wins;
-    otherwise the article's most-mentioned 2025 commune, ward or special zone; otherwise none.
-    Figures from a report about one commune usually name it once, at the top.
-    """
-    units = extraction.facts.get("units", [])
-    mentions: list[tuple[int, int, int]] = []  # (start, sentence, unit n)
-    for n, fact in enumerate(units):
-        for start, _end, sentence in fact.mentions or [(fact.start, fact.end, fact.sentence)]:
-            mentions.append((start, sentence, n))
-    local = [
-        (len(f.mentions or [0]), -f.start, n)
-        for n, f in enumerate(units)
-        if f.data.get("type") in _LOCAL_TYPES and not f.data.get("_old")
-    ]
-    main = max(local)[2] if local else None
-
-    def unit_for(start: int) -> int | None:
-        sentence = extraction.adoc.sentence_at(start).index if extraction.adoc.sentences else None
-        same = [(s, n) for s, sent, n in mentions if sent == sentence]
-        before = [(start - s, n) for s, n in same if s <= start]
-        after = [(s - start, n) for s, n in same if s > start]
-        if before:
-            return min(before)[1]
-        if after:
-            return min(after)[1]
-        return main
-
-    return unit_for
+def _figure_context(d: dict[str, Any]) -> dict[str, Any]:
+    """The scope and period columns of a dossier or percentage row (spec v2 §5, ``nlp.anchoring``)."""
+    scope = d.get("scope") or {}
+    period = d.get("period") or {}
+    span = d.get("_period_span") or (None, None)
+    return {
+        "scope_type": scope.get("type"), "scope_name": scope.get("name"), "scope_code": d.get("_scope_code"),
+        "period_start": period.get("start"), "period_end": period.get("end"),
+        "period_phrase_start": span[0], "period_phrase_end": span[1],
+    }
 
 
 def fact_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
@@ -92,7 +68,6 @@ def fact_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {
         "units": [], "officials": [], "official_titles": [], "dossiers": [], "percentages": [],
     }
-    unit_for = _attribution(extraction)
     for n, fact in enumerate(extraction.facts.get("units", [])):
         d = fact.data
         rows["units"].append({
@@ -119,13 +94,14 @@ def fact_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
         d = fact.data
         rows["dossiers"].append({
             "n": n, "count": d.get("count"), "kind": d.get("kind"), "channel": d.get("channel"),
-            "total": d.get("total"), "unit_n": unit_for(fact.start), **_provenance(fact, extraction),
+            "total": d.get("total"), "qualifier": d.get("qualifier"), **_figure_context(d),
+            **_provenance(fact, extraction),
         })
     for n, fact in enumerate(extraction.facts.get("percentages", [])):
         d = fact.data
         rows["percentages"].append({
             "n": n, "value": d.get("value"), "qualifier": d.get("qualifier"),
-            "indicator": d.get("indicator"), "subject": d.get("subject"), "unit_n": unit_for(fact.start),
+            "indicator": d.get("indicator"), "subject": d.get("subject"), **_figure_context(d),
             **_provenance(fact, extraction),
         })
     return rows

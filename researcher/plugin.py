@@ -21,12 +21,13 @@ import re
 import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import quote
 
 from datasette import hookimpl
 
 from nlp.normalize import normalize_text, strip_diacritics
 
-__all__ = ["asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "unit_key"]
+__all__ = ["asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "sentence_link", "unit_key"]
 
 # The same split as datasette.utils.escape_fts: whitespace separates terms, "quoted phrases" stay whole.
 _TERMS = re.compile(r'\s+|(".*?")')
@@ -58,6 +59,20 @@ def unit_key(text: Any) -> str | None:
         if written.startswith(word + " "):
             return fold(written[len(word) + 1 :])
     return fold(written)
+
+
+def sentence_link(url: Any, sentence: Any) -> str | None:
+    """The article's URL with a text fragment (``#:~:text=…``) that makes a browser scroll to the
+    sentence and highlight it: the link a canned query gives from a figure to where it was read.
+    The fragment quotes the sentence's first words (enough to find it, short enough for a URL)."""
+    if not url:
+        return None
+    if not sentence:
+        return str(url)
+    words = str(sentence).split()[:8]
+    # Text directives reserve "-", "," and "&": percent-encode everything but letters and digits.
+    quoted = quote(" ".join(words), safe="")
+    return f"{str(url).split('#', 1)[0]}#:~:text={quoted}"
 
 
 def _spellings(term: str) -> list[str]:
@@ -105,6 +120,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("fold", 1, fold, deterministic=True)
     conn.create_function("unit_key", 1, unit_key, deterministic=True)
     conn.create_function("escape_fts", 1, escape_fts_folded, deterministic=True)
+    conn.create_function("sentence_link", 2, sentence_link, deterministic=True)
 
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
