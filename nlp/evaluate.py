@@ -84,7 +84,6 @@ _ATTRIBUTES: dict[str, dict[str, Callable[[dict[str, Any], dict[str, Any]], bool
     "dossiers": {
         "channel": lambda g, p: _text(g.get("channel")) == _text(p.get("channel")),
         "total": lambda g, p: _num(g.get("total")) == _num(p.get("total")),
-        # spec v2: a missing qualifier is read as ``exact`` (v1 gold did not record it).
         "qualifier": lambda g, p: _text(g.get("qualifier") or "exact") == _text(p.get("qualifier") or "exact"),
         "scope": _same_scope,
         "period": _same_period,
@@ -95,8 +94,9 @@ _ATTRIBUTES: dict[str, dict[str, Callable[[dict[str, Any], dict[str, Any]], bool
         "period": _same_period,
     },
 }
-# Attributes a gold file without spec v2's fields cannot score: skipped for such an item.
-_V2_ATTRIBUTES = frozenset({"scope", "period"})
+# Attributes a gold file without spec v2's fields cannot score (a v1 gold item has no scope, no
+# period, and no dossier qualifier): skipped for such an item.
+_V2_ATTRIBUTES = frozenset({"scope", "period", "qualifier"})
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _match_article(kind: str, article_id: str, gold: list[dict], pred: list[dict
         ks.matched += 1
         for name, check in attrs.items():
             if name in _V2_ATTRIBUTES and name not in g:
-                continue  # a v1 gold item: no scope or period was annotated
+                continue  # a v1 gold item: not annotated
             ks.attr_total[name] += 1
             if check(g, best):
                 ks.attr_correct[name] += 1

@@ -71,11 +71,13 @@ def test_dossiers_frame_dtypes_and_values(news: News) -> None:
     assert dossiers["count"].dtype == "Int64" and dossiers["total"].dtype == "Int64"
     assert dossiers["commune_code"].dtype == "Int64" and dossiers["start"].dtype == "Int64"
     assert isinstance(dossiers["kind"].dtype, pd.CategoricalDtype)
-    assert dossiers["unit_is_old"].dtype == "boolean"
+    assert pd.api.types.is_datetime64_any_dtype(dossiers["period_start"])
+    assert isinstance(dossiers["scope_type"].dtype, pd.CategoricalDtype)
     assert dossiers["latitude"].dtype == "float64"
     assert pd.api.types.is_datetime64_any_dtype(dossiers["published"])
     online = dossiers[(dossiers.kind == "received") & (dossiers.channel == "online")]
     assert sorted(online["count"].tolist()) == [41, 59, 300]
+    assert dossiers["period_end"].notna().all()  # every figure of the test database has a period end
     assert dossiers["total"].isna().sum() == len(dossiers) - 1  # missing stays missing, not 0 or NaN float
 
 
@@ -93,9 +95,9 @@ def test_units_officials_percentages(news: News) -> None:
 
 def test_view_and_sql(news: News) -> None:
     rates = news.view("dossier_rates")
-    row = rates[(rates.commune_code == DONG_GIANG) & (rates.month == "2025-08")].iloc[0]
+    row = rates[(rates.commune_code == DONG_GIANG) & (rates.period_start == "2025-07-01")].iloc[0]
     assert (row["received"], row["received_online"]) == (171, 59)
-    assert row["online_share"] == pytest.approx(59 / 171)
+    assert row["online_share"] == pytest.approx(59 / 171, abs=1e-4)
     assert rates["received"].dtype == "Int64" and rates["online_share"].dtype == "float64"
     for name in VIEW_NAMES:
         assert isinstance(news.view(name), pd.DataFrame)
@@ -109,13 +111,12 @@ def test_view_and_sql(news: News) -> None:
     assert named["n"].iloc[0] == 3
 
 
-def test_a_database_older_than_the_views_is_served_with_temp_views(tmp_path: Path, db_path: Path) -> None:
+def test_a_database_without_some_views_is_served_with_temp_views(tmp_path: Path, db_path: Path) -> None:
     old = tmp_path / "old.db"
     old.write_bytes(db_path.read_bytes())
     conn = sqlite3.connect(old)
     for name in reversed(VIEW_NAMES):
         conn.execute(f"DROP VIEW {name}")
-    conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     before = _digest(old)
@@ -123,3 +124,16 @@ def test_a_database_older_than_the_views_is_served_with_temp_views(tmp_path: Pat
         assert len(news.view("commune_coverage")) > 0
         assert set(VIEW_NAMES) <= set(news.tables())
     assert _digest(old) == before  # nothing was written: the views lived on the connection only
+
+
+def test_a_database_from_before_scope_and_period_is_a_clear_error(tmp_path: Path, db_path: Path) -> None:
+    old = tmp_path / "old.db"
+    old.write_bytes(db_path.read_bytes())
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    before = _digest(old)
+    with pytest.raises(RuntimeError, match="older version"):
+        open_news(old)
+    assert _digest(old) == before

@@ -27,7 +27,8 @@ DB = "news"  # Datasette names the database after the file: news.db
 # Each canned query with parameters that must give rows on the demo database.
 CANNED: dict[str, dict[str, str]] = {
     "commune_dossier_rates": {"province": "Lâm Đồng"},
-    "online_dossiers_by_province": {"province": "lam dong", "from_month": "2025-07", "to_month": "2025-12"},
+    "online_dossiers_by_province": {"province": "lam dong", "from": "2025-07-01", "to": "2025-12-31"},
+    "unit_series": {"unit": "xa dong giang", "kind": "received"},
     "officials_by_role": {"role": "Chủ tịch", "province": ""},
     "who_holds_title": {"title": "Phó Bí thư Tỉnh ủy", "unit": "Lâm Đồng"},
     "coverage_by_week": {"province": "Lâm Đồng"},
@@ -113,12 +114,12 @@ def test_every_table_and_view_page_renders(ds: Any) -> None:
 
 
 def test_dossier_facts_has_the_dong_giang_figure_with_link_and_sentence(ds: Any) -> None:
-    rows = _rows(ds, f"/{DB}/dossier_facts.json", count="171", kind="received", unit_name="Đông Giang")
+    rows = _rows(ds, f"/{DB}/dossier_facts.json", count="171", kind="received", scope_name="Đông Giang")
     assert rows, "171 dossiers received by xã Đông Giang not in dossier_facts"
     row = rows[0]
-    assert row["unit_type"] == "xã" and row["province"] == "Lâm Đồng"
+    assert row["scope_type"] == "xã" and row["province"] == "Lâm Đồng" and row["scope_level"] == "commune"
     assert row["url"].startswith("http://127.0.0.1") and "171 hồ sơ" in row["sentence"]
-    assert row["month"] == "2025-08" and row["latitude"] and row["longitude"]
+    assert row["period_start"] == "2025-07-01" and row["latitude"] and row["longitude"]
 
 
 def test_official_facts_has_dang_hong_sy(ds: Any) -> None:

@@ -3,8 +3,8 @@
 The floors live in ``tests/dev_gold_floor.json`` with the SHA-256 of the gold file they were
 measured on (as trafilatura's CI pins its benchmark): an edit of the gold cannot move the
 scores silently. Raise the floors when the extractors improve. Its ``exact`` block holds the
-counts and attribute scores measured before the speed work of issue 6; the second test keeps them
-exactly, so that making processing faster cannot change what is extracted.
+counts and attribute scores as last measured on purpose (spec v2, extractor 0.3.0); the second test
+keeps them exactly, so that making processing faster cannot change what is extracted.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def test_dev_gold_scores_stay_above_their_floors(shared_dir: Path) -> None:
 
 
 def test_dev_gold_scores_are_exactly_the_recorded_ones(shared_dir: Path) -> None:
-    """Speed work (lazy analysis, parallel processing) must not move a single count: the scores
-    are those recorded before it, to the fact and to the attribute."""
+    """Processing work (lazy analysis, parallel workers) must not move a single count: the scores
+    are the recorded ones, to the fact and to the attribute (scope, period and qualifier included)."""
     gold_path = shared_dir / "dev" / "gold.jsonl"
     exact = json.loads(FLOOR_FILE.read_text())["exact"]
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -36,7 +36,7 @@ def test_csv_has_one_file_per_kind_with_provenance(db_path: Path, tmp_path: Path
     paths = export_facts(db_path, tmp_path / "out", "csv")
     assert [p.name for p in paths] == [f"{k}.csv" for k in KINDS]
     counts = {p.stem: len(read_csv(p)) for p in paths}
-    assert counts == {"units": 10, "officials": 2, "dossiers": 10, "percentages": 2}
+    assert counts == {"units": 10, "officials": 2, "dossiers": 11, "percentages": 2}
     for path in paths:
         header = set(read_csv(path)[0])
         assert PROVENANCE <= header, path
@@ -94,7 +94,8 @@ def test_parquet_keeps_the_dtypes(db_path: Path, tmp_path: Path) -> None:
     dossiers = pd.read_parquet(paths[2])
     assert dossiers["count"].dtype == "Int64"
     assert pd.api.types.is_datetime64_any_dtype(dossiers["published"])
-    assert sorted(dossiers["count"].tolist()) == [2, 41, 59, 100, 100, 112, 169, 171]
+    assert sorted(dossiers["count"].tolist()) == [2, 41, 59, 100, 100, 112, 169, 171, 250]
+    assert pd.api.types.is_datetime64_any_dtype(dossiers["period_end"])
     assert PROVENANCE <= set(dossiers.columns)
 
 

@@ -20,7 +20,8 @@ from nlp.normalize import normalize_text
 SHAPES = {
     "units": {"type": str, "name": str, "province": (str, type(None))},
     "officials": {"name": str, "titles": list},
-    "dossiers": {"count": int, "kind": str, "channel": (str, type(None)), "total": (int, type(None))},
+    "dossiers": {"count": int, "kind": str, "channel": (str, type(None)), "total": (int, type(None)),
+                 "qualifier": str},
     "percentages": {"value": (int, float), "qualifier": str, "indicator": str, "subject": (str, type(None))},
 }
 ENUMS = {
@@ -28,6 +29,7 @@ ENUMS = {
     ("dossiers", "kind"): {"received", "resolved", "on_time", "overdue", "pending", "other"},
     ("dossiers", "channel"): {"online", "direct", "postal", None},
     ("percentages", "qualifier"): {"over", "under", "about", "exact"},
+    ("dossiers", "qualifier"): {"over", "under", "about", "exact"},
     ("percentages", "indicator"): {"online_share", "on_time", "digitized", "satisfaction", "staff", "other"},
 }
 

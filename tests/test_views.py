@@ -37,11 +37,11 @@ def rows(con: sqlite3.Connection, sql: str, params: tuple = ()) -> list[dict]:
     return [dict(r) for r in con.execute(sql, params)]
 
 
-def test_the_migration_creates_the_seven_views(con: sqlite3.Connection) -> None:
+def test_the_migrations_create_the_views(con: sqlite3.Connection) -> None:
     names = {r["name"] for r in rows(con, "SELECT name FROM sqlite_master WHERE type = 'view'")}
     assert set(VIEW_NAMES) <= names
-    assert len(VIEW_NAMES) == 7
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 3
+    assert {"dossier_observations", "percentage_observations", "dossier_rates"} <= set(VIEW_NAMES)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 8
 
 
 def test_views_can_be_recreated_by_a_later_migration(tmp_path: Path) -> None:
@@ -85,31 +85,49 @@ def test_unit_facts_resolve_communes_provinces_and_old_units(con: sqlite3.Connec
     assert ambiguous["candidates"].startswith("[")
 
 
-def test_dossier_facts_carry_article_month_and_attributed_commune(con: sqlite3.Connection) -> None:
+def test_dossier_facts_carry_article_scope_and_period(con: sqlite3.Connection) -> None:
     facts = rows(con, "SELECT * FROM dossier_facts WHERE url LIKE '%dong-giang-1%' ORDER BY n")
-    assert [(f["count"], f["kind"], f["channel"]) for f in facts] == [
-        (171, "received", None), (112, "received", "direct"), (59, "received", "online"),
-        (169, "on_time", None), (2, "pending", None),
+    assert [(f["count"], f["kind"], f["channel"], f["qualifier"]) for f in facts] == [
+        (171, "received", None, "exact"), (112, "received", "direct", "exact"), (59, "received", "online", "exact"),
+        (169, "on_time", None, "exact"), (2, "pending", None, "exact"),
     ]
     first = facts[0]
     assert first["month"] == "2025-08" and first["title"] == "Đông Giang vận hành"
-    assert (first["unit_type"], first["unit_name"], first["unit_province"]) == ("xã", "Đông Giang", "Lâm Đồng")
+    assert (first["scope_type"], first["scope_name"], first["scope_level"]) == ("xã", "Đông Giang", "commune")
     assert first["commune_code"] == DONG_GIANG and first["province"] == "Lâm Đồng"
+    assert (first["period_start"], first["period_end"], first["period_days"]) == ("2025-07-01", "2025-07-31", 31)
+    assert first["period_label"] == "2025-07-01 – 2025-07-31"
     assert first["latitude"] is not None and first["longitude"] is not None
     assert "171 hồ sơ" in first["sentence"] and first["end"] - first["start"] == 3
 
     # published 05:00 on 1 July in Vietnam is 30 June in UTC: the month is the one written
     july = rows(con, "SELECT DISTINCT month FROM dossier_facts WHERE url LIKE '%dong-giang-3%'")
     assert july == [{"month": "2025-07"}]
+    (running,) = rows(con, "SELECT * FROM dossier_facts WHERE url LIKE '%dong-giang-5%'")
+    assert running["period_label"] == "up to 2025-08-06" and running["period_days"] is None
 
 
-def test_percentage_without_a_unit_falls_back_to_the_articles_main_province(con: sqlite3.Connection) -> None:
+def test_percentage_without_a_scope_falls_back_to_the_articles_main_province(con: sqlite3.Connection) -> None:
     (pct,) = rows(con, "SELECT * FROM percentage_facts WHERE indicator = 'online_share'")
-    assert pct["value"] == 65.5 and pct["qualifier"] == "over" and pct["unit_n"] is None
-    assert pct["commune_code"] is None and pct["month"] == "2025-09"
+    assert pct["value"] == 65.5 and pct["qualifier"] == "over" and pct["scope_type"] is None
+    assert pct["commune_code"] is None and pct["scope_level"] is None and pct["period_label"] is None
     assert pct["province"] == "Nghệ An"  # most-mentioned province: the paper has no source province
     (on_time,) = rows(con, "SELECT * FROM percentage_facts WHERE indicator = 'on_time'")
     assert on_time["commune_code"] == DONG_GIANG and on_time["value"] == 100.0
+
+
+def test_observations_list_each_figure_once_with_its_articles(con: sqlite3.Connection) -> None:
+    received = rows(con, "SELECT * FROM dossier_observations WHERE scope_name = 'Đông Giang' AND kind = 'received' "
+                         "AND channel IS NULL ORDER BY coalesce(period_end, period_start)")
+    # the June headline and body write 100 twice: one observation of two mentions in one article
+    assert [(r["count"], r["period_label"], r["mentions"], r["articles"]) for r in received] == [
+        (100, "2025-06-01 – 2025-06-30", 2, 1),
+        (171, "2025-07-01 – 2025-07-31", 1, 1),
+        (250, "up to 2025-08-06", 1, 1),
+    ]
+    assert received[0]["url"].endswith("dong-giang-3.html") and "100 hồ sơ" in received[0]["sentence"]
+    (pct,) = rows(con, "SELECT * FROM percentage_observations WHERE indicator = 'on_time'")
+    assert (pct["value"], pct["scope_name"], pct["period_start"]) == (100.0, "Đông Giang", "2025-07-01")
 
 
 def test_official_facts_answer_who_chairs_the_peoples_committee(con: sqlite3.Connection) -> None:
@@ -169,37 +187,38 @@ def test_coverage_weekly_counts_articles_per_province_and_iso_week(con: sqlite3.
     ]
 
 
-def test_dossier_rates_sum_per_commune_and_month(con: sqlite3.Connection) -> None:
-    rates = {
-        (r["commune_code"], r["month"]): r
-        for r in rows(con, "SELECT * FROM dossier_rates")
+def test_dossier_rates_never_add_figures_of_different_periods(con: sqlite3.Connection) -> None:
+    rates = {(r["scope_name"], r["period_label"]): r for r in rows(con, "SELECT * FROM dossier_rates")}
+    july = rates[("Đông Giang", "2025-07-01 – 2025-07-31")]
+    assert july["scope_code"] == str(DONG_GIANG) and july["province"] == "Lâm Đồng"
+    assert (july["received"], july["received_online"]) == (171, 59)  # not 171 + 112 + 59, not + June's 100
+    assert july["online_share"] == pytest.approx(59 / 171, abs=1e-4)
+    assert (july["on_time"], july["resolved"], july["pending"]) == (169, 169, 2)
+    assert july["on_time_share"] == pytest.approx(1.0) and july["on_time_share_reported"] == 100.0
+    assert july["overdue"] is None and july["stories"] == 1 and july["latitude"] is not None
+
+    june = rates[("Đông Giang", "2025-06-01 – 2025-06-30")]  # written twice, counted once
+    assert (june["received"], june["received_online"]) == (100, 41)
+    assert june["online_share"] == pytest.approx(0.41)
+    assert june["on_time_share"] is None  # no denominator: NULL, not a division error
+
+    running = rates[("Đông Giang", "up to 2025-08-06")]  # a running total is a row of its own
+    assert running["received"] == 250 and running["period_start"] is None
+
+    dien_chau = rates[("Diễn Châu", "2025-07-01 – 2025-08-31")]
+    assert (dien_chau["received"], dien_chau["received_online"]) == (500, 300)
+    assert set(rates) == {
+        ("Đông Giang", "2025-07-01 – 2025-07-31"), ("Đông Giang", "2025-06-01 – 2025-06-30"),
+        ("Đông Giang", "up to 2025-08-06"), ("Diễn Châu", "2025-07-01 – 2025-08-31"),
     }
-    august = rates[(DONG_GIANG, "2025-08")]
-    assert august["commune_name"] == "Đông Giang" and august["province"] == "Lâm Đồng"
-    assert (august["received"], august["received_online"]) == (171, 59)  # not 171 + 112 + 59
-    assert august["online_share"] == pytest.approx(59 / 171)
-    assert (august["on_time"], august["resolved"], august["pending"]) == (169, 169, 2)
-    assert august["on_time_share"] == pytest.approx(1.0)
-    assert august["overdue"] is None and august["articles"] == 1
-    assert august["latitude"] is not None
-
-    # the headline figure written twice in one article counts once
-    july = rates[(DONG_GIANG, "2025-07")]
-    assert (july["received"], july["received_online"]) == (100, 41)
-    assert july["online_share"] == pytest.approx(0.41)
-    assert july["on_time_share"] is None  # no denominator: NULL, not a division error
-
-    september = rates[(XA_DIEN_CHAU, "2025-09")]
-    assert (september["received"], september["received_online"]) == (500, 300)
-    assert set(rates) == {(DONG_GIANG, "2025-08"), (DONG_GIANG, "2025-07"), (XA_DIEN_CHAU, "2025-09")}
 
 
 def test_nghe_an_online_dossiers_this_quarter(con: sqlite3.Connection) -> None:
-    """The issue's question, asked of the views with no join written by hand."""
+    """The issue's question, asked of the views with no join written by hand: periods inside Q3."""
     (row,) = rows(
         con,
-        "SELECT sum(received_online) AS online FROM dossier_rates "
-        "WHERE province = 'Nghệ An' AND month BETWEEN '2025-07' AND '2025-09'",
+        "SELECT sum(received_online) AS online FROM dossier_rates WHERE province = 'Nghệ An' "
+        "AND scope_level = 'commune' AND period_start >= '2025-07-01' AND period_end <= '2025-09-30'",
     )
     assert row["online"] == 300
 
@@ -223,9 +242,11 @@ def test_a_story_republished_by_another_site_counts_once(db_path: Path, tmp_path
         store.save_facts(copy_id, rows, "test-1")
         store.db.execute("UPDATE articles SET story_id = ? WHERE id IN (?, ?)", [original[0], original[0], copy_id])
         store.db.conn.commit()
-        august = next(store.db.query(
-            "SELECT * FROM dossier_rates WHERE commune_code = ? AND month = '2025-08'", [DONG_GIANG]))
-        assert (august["received"], august["received_online"], august["articles"]) == (171, 59, 1)
+        july = next(store.db.query(
+            "SELECT * FROM dossier_rates WHERE scope_code = ? AND period_start = '2025-07-01'", [str(DONG_GIANG)]))
+        assert (july["received"], july["received_online"], july["stories"]) == (171, 59, 1)
+        (obs,) = store.db.query("SELECT * FROM dossier_observations WHERE count = 171")
+        assert (obs["articles"], obs["stories"], obs["mentions"]) == (2, 1, 2)
         week = next(store.db.query("SELECT * FROM coverage_weekly WHERE week_start = '2025-08-04' "
                                    "AND province = 'Lâm Đồng'"))
         assert week["articles"] == week["stories"] + 1

@@ -1,0 +1,187 @@
+"""Whose figure and which days (``nlp.anchoring``, ``nlp.scope``): spec §5 over whole articles.
+
+Every article here was written for this test (invented people and figures, real 2025 units). Each
+test names the rule of the language it holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nlp.extract import extract_article
+
+
+def figures(text: str, date: str | None = "2025-10-20") -> dict[Any, tuple[Any, Any]]:
+    """value → (scope "type name" or None, (start, end) or None) for every dossier and percentage."""
+    ex = extract_article(text, {"date": date})
+    out: dict[Any, tuple[Any, Any]] = {}
+    for kind in ("dossiers", "percentages"):
+        for fact in ex.facts[kind]:
+            d = fact.data
+            value = d.get("count", d.get("value"))
+            scope = f"{d['scope']['type']} {d['scope']['name']}" if d.get("scope") else None
+            period = (d["period"]["start"], d["period"]["end"]) if d.get("period") else None
+            out[value] = (scope, period)
+    return out
+
+
+def test_the_worked_example_of_the_spec() -> None:
+    got = figures(
+        "Xã Tân Lập đẩy mạnh dịch vụ công trực tuyến\n\n"
+        "Từ ngày 1-7 đến ngày 30-9, Trung tâm tiếp nhận 8.120 hồ sơ, trong đó 6.050 hồ sơ trực tuyến, đạt 74,5%.",
+        "2025-10-13",
+    )
+    q3 = ("2025-07-01", "2025-09-30")
+    assert got == {8120: ("xã Tân Lập", q3), 6050: ("xã Tân Lập", q3), 74.5: ("xã Tân Lập", q3)}
+
+
+def test_a_period_governs_the_sentences_that_continue_the_account() -> None:
+    got = figures(
+        "Từ ngày 1/7 đến hết ngày 31/7/2025, Trung tâm Phục vụ hành chính công xã Hoằng Hóa tiếp nhận 1.600 hồ sơ. "
+        "Trung tâm đã giải quyết 1.550 hồ sơ. Tỷ lệ hồ sơ trực tuyến đạt 61,2%.\n\n"
+        "Về nhân lực, 100% công chức Trung tâm đã được tập huấn.",
+        "2025-08-06",
+    )
+    july = ("2025-07-01", "2025-07-31")
+    assert got[1600] == got[1550] == got[61.2] == ("xã Hoằng Hóa", july)
+    assert got[100] == ("xã Hoằng Hóa", None)  # another matter: no period
+
+
+def test_reported_speech_opens_another_account() -> None:
+    got = figures(
+        "Quý III/2025, Trung tâm Phục vụ hành chính công phường Cao Lãnh tiếp nhận 6.100 hồ sơ.\n\n"
+        "Ông Trần Văn Bình, Phó Chủ tịch UBND phường Cao Lãnh cho biết, phường yêu cầu số hóa 100% hồ sơ.",
+    )
+    assert got[6100] == ("phường Cao Lãnh", ("2025-07-01", "2025-09-30"))
+    assert got[100] == ("phường Cao Lãnh", None)
+
+
+def test_an_interview_question_dates_its_answer() -> None:
+    got = figures(
+        "Đặc khu Vân Đồn sau 45 ngày vận hành\n\n"
+        "PV: Sau 45 ngày, kết quả ra sao?\n\n"
+        "Bà Lê Thị Hoa: Trung tâm đã giải quyết 3.100 hồ sơ, đạt 99,1%.",
+        "2025-08-18",
+    )
+    assert got[3100] == ("đặc khu Vân Đồn", ("2025-07-01", "2025-08-14"))
+
+
+def test_a_province_figure_in_a_communes_article_is_the_provinces() -> None:
+    got = figures(
+        "Xã Yên Châu: 3.000 hồ sơ sau 4 tháng vận hành\n\n"
+        "Từ ngày 1.7 đến 31.10, Trung tâm Phục vụ hành chính công xã Yên Châu tiếp nhận 3.000 hồ sơ. "
+        "Cùng thời gian, trên địa bàn tỉnh Sơn La tiếp nhận 240.000 hồ sơ, "
+        "trong đó tại các xã, phường là 200.000 hồ sơ.",
+        "2025-11-12",
+    )
+    period = ("2025-07-01", "2025-10-31")
+    assert got[3000] == ("xã Yên Châu", period)
+    assert got[240000] == ("tỉnh Sơn La", period)
+    assert got[200000] == ("tỉnh Sơn La", period)  # a part keeps the scope of the figure it splits
+
+
+def test_a_ranking_gives_each_figure_its_own_place() -> None:
+    got = figures(
+        "Tỉnh Hưng Yên công bố kết quả quý III/2025. Dẫn đầu về tỷ lệ hồ sơ trực tuyến là phường Phố Hiến "
+        "(Hưng Yên) đạt 94,1%, xã Ea Kar (Đắk Lắk) đạt 91,7% và phường Ninh Kiều đạt 90,2%.",
+    )
+    assert got[94.1][0] == "phường Phố Hiến" and got[91.7][0] == "xã Ea Kar" and got[90.2][0] == "phường Ninh Kiều"
+
+
+def test_respectively_pairs_places_and_figures_in_order() -> None:
+    got = figures("Trong quý III/2025, tỉnh Gia Lai và Đắk Lắk lần lượt đạt 68,5% và 66,9% hồ sơ trực tuyến.")
+    assert got[68.5][0] == "tỉnh Gia Lai" and got[66.9][0] == "tỉnh Đắk Lắk"
+
+
+def test_a_figure_pooled_over_several_named_communes_has_no_scope() -> None:
+    got = figures(
+        "Tỉnh Tuyên Quang: vùng cao còn khó khăn. Ba xã Mèo Vạc, Khâu Vai, Sơn Vĩ cùng tiếp nhận 2.300 hồ sơ "
+        "trong quý III/2025.",
+    )
+    assert got[2300] == (None, ("2025-07-01", "2025-09-30"))
+
+
+def test_the_nation_and_a_target_set_for_every_unit() -> None:
+    got = figures(
+        "Quý III/2025: dịch vụ công trực tuyến tăng mạnh\n\n"
+        "Trong quý III/2025, cả nước tiếp nhận hơn 21 triệu hồ sơ, trong đó gần 14 triệu hồ sơ trực tuyến. "
+        "Riêng cấp xã tiếp nhận khoảng 11 triệu hồ sơ.\n\n"
+        "Bộ Nội vụ đề nghị các tỉnh, thành phố bảo đảm đến hết năm 2025, 100% xã, phường có tổ hỗ trợ.",
+        "2025-10-25",
+    )
+    q3 = ("2025-07-01", "2025-09-30")
+    assert got[21_000_000] == got[14_000_000] == got[11_000_000] == ("quốc gia Việt Nam", q3)
+    assert got[100] == ("quốc gia Việt Nam", (None, "2025-12-31"))
+
+
+def test_a_place_right_after_a_figure_owns_it_without_passing_it_on() -> None:
+    got = figures(
+        "Quý 1 năm 2026, tỷ lệ hồ sơ trực tuyến toàn tỉnh Vĩnh Long đạt 78,6%, cao hơn mức 61,3% của cả nước; "
+        "tỷ lệ giải quyết đúng hạn đạt 98,9%.",
+        "2026-04-14",
+    )
+    assert got[78.6][0] == "tỉnh Vĩnh Long" and got[61.3][0] == "quốc gia Việt Nam"
+    assert got[98.9][0] == "tỉnh Vĩnh Long"
+
+
+def test_written_dates_win_over_a_label_and_a_comparison_is_no_period() -> None:
+    got = figures(
+        "Phường Nha Trang báo cáo tháng 10-2025 (từ ngày 15-9 đến ngày 14-10-2025): tiếp nhận 4.500 hồ sơ, "
+        "tăng 5,2% so với tháng 9.",
+    )
+    oct_report = ("2025-09-15", "2025-10-14")
+    assert got[4500] == ("phường Nha Trang", oct_report)
+    assert got[5.2] == ("phường Nha Trang", oct_report)
+
+
+def test_a_figure_in_brackets_after_a_comparisons_base_belongs_to_that_base() -> None:
+    got = figures(
+        "6 tháng đầu năm 2026, Trung tâm Phục vụ hành chính công đặc khu Phú Quý tiếp nhận 3.900 hồ sơ, "
+        "tăng 20% so với 6 tháng cuối năm 2025 (3.250 hồ sơ). Trong đó, 2.600 hồ sơ nộp trực tuyến.",
+        "2026-07-09",
+    )
+    assert got[3250] == ("đặc khu Phú Quý", ("2025-07-01", "2025-12-31"))
+    assert got[2600] == ("đặc khu Phú Quý", ("2026-01-01", "2026-06-30"))  # the base does not stay in force
+
+
+def test_a_ratio_over_an_earlier_total_takes_its_period() -> None:
+    got = figures(
+        "Từ ngày 1/7 đến ngày 15/12/2025, Trung tâm Phục vụ hành chính công phường Từ Sơn tiếp nhận 20.000 hồ sơ.\n\n"
+        "Phường hiện cung cấp 280 thủ tục. Số hồ sơ nộp qua Cổng DVC quốc gia là 15.000/20.000 hồ sơ.",
+        "2025-12-17",
+    )
+    assert got[15000] == ("phường Từ Sơn", ("2025-07-01", "2025-12-15"))
+
+
+def test_a_former_unit_is_the_scope_of_figures_before_the_reform_only() -> None:
+    got = figures(
+        "Phường Quy Nhơn tiếp nhận 16.000 hồ sơ từ khi vận hành mô hình mới\n\n"
+        "Năm 2024, Bộ phận Một cửa của thành phố Quy Nhơn (cũ) tiếp nhận khoảng 31.000 hồ sơ. "
+        "Trong tháng 11/2025, Trung tâm tiếp nhận 3.300 hồ sơ.",
+        "2025-12-08",
+    )
+    assert got[31000] == ("thành phố Quy Nhơn", ("2024-01-01", "2024-12-31"))
+    assert got[3300] == ("phường Quy Nhơn", ("2025-11-01", "2025-11-30"))
+
+
+def test_no_unit_and_no_time_give_nulls() -> None:
+    got = figures("Có nơi, loại hồ sơ này chiếm tới 20% số hồ sơ trực tuyến.")
+    assert got[20] == (None, None)
+
+
+def test_a_running_total_and_the_year_from_the_last_full_date() -> None:
+    got = figures(
+        "Phường Hải Dương sau một năm vận hành\n\n"
+        "Ngày 1/7/2025, Trung tâm Phục vụ hành chính công phường Hải Dương đi vào hoạt động. "
+        "Riêng ngày 14/7, Trung tâm nhận 231 hồ sơ.\n\n"
+        "Tính đến ngày 30/6/2026, phường còn 436 hồ sơ đang giải quyết.",
+        "2026-07-03",
+    )
+    assert got[231] == ("phường Hải Dương", ("2025-07-14", "2025-07-14"))
+    assert got[436] == ("phường Hải Dương", (None, "2026-06-30"))
+
+
+def test_every_figure_carries_scope_and_period_keys_even_without_them() -> None:
+    ex = extract_article("Tỷ lệ đạt 90%. Đã tiếp nhận 15 hồ sơ.", {})
+    for fact in ex.facts["dossiers"] + ex.facts["percentages"]:
+        assert fact.data["scope"] is None and fact.data["period"] is None
