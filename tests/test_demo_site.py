@@ -126,8 +126,13 @@ def test_expected_facts_are_well_formed_and_grounded(articles: list[Article]) ->
         for d in facts["dossiers"]:
             assert d["kind"] in DOSSIER_KINDS and d["channel"] in CHANNELS, (slug, d)
             n = d["count"]
-            words = f"{n // 1000} nghìn" if n >= 1000 and n % 1000 == 0 else None
-            assert _fmt_int(n) in text or (words and words in text), (slug, d)
+            words = [f"{n // 1000} nghìn"] if n >= 1000 and n % 1000 == 0 else []
+            if n >= 1_000_000 and n % 100_000 == 0:  # ``1,3 triệu``
+                words.append(f"{_fmt_num(n / 1_000_000)} triệu")
+            assert _fmt_int(n) in text or any(w in text for w in words), (slug, d)
+            if "scope" in d:  # spec v2 fields, where the article was annotated for them
+                assert d["scope"] is None or d["scope"]["name"].casefold() in text, (slug, d)
+                assert d["period"] is None or set(d["period"]) == {"start", "end"}, (slug, d)
             if d["total"] is not None:
                 assert f"{_fmt_int(n)}/{_fmt_int(d['total'])}" in text, (slug, d)
         for p in facts["percentages"]:

@@ -126,6 +126,52 @@ def _present(kind: str, item: dict[str, Any], facts: dict[str, list[dict[str, An
                for p in facts["percentages"])
 
 
+def test_demo_figures_carry_their_scope_and_period(crawled: dict[str, Any]) -> None:
+    """Where expected.json gives scope and period (the articles written for spec v2), the stored
+    figure has them: scope and period accuracy on the demo's series articles."""
+    expected = json.loads((Path(__file__).resolve().parent.parent / "demo" / "expected.json").read_text())
+    by_slug = {a.slug: a for a in load_articles()}
+    checked = right = 0
+    with Store(crawled["db"]) as store:
+        for slug, kinds in expected.items():
+            facts = store.facts_for(_article(store, by_slug[slug].title)["id"])
+            for item in kinds["dossiers"]:
+                if "period" not in item:
+                    continue
+                checked += 1
+                period = item["period"] or {}
+                right += any(
+                    d["count"] == item["count"] and d["kind"] == item["kind"]
+                    and (d["scope_type"], d["scope_name"]) == ((item["scope"] or {}).get("type"),
+                                                                (item["scope"] or {}).get("name"))
+                    and (d["period_start"], d["period_end"]) == (period.get("start"), period.get("end"))
+                    for d in facts["dossiers"]
+                )
+    assert checked >= 20 and right / checked >= 0.95, (right, checked)
+
+
+def test_the_demo_database_shows_series(crawled: dict[str, Any]) -> None:
+    """A commune reported period by period, and a province beside its communes of the same period."""
+    with Store(crawled["db"]) as store:
+        phan_thiet = list(store.db.query(
+            "SELECT period_label, received, received_online FROM dossier_rates "
+            "WHERE scope_type = 'phường' AND scope_name = 'Phan Thiết' AND received IS NOT NULL "
+            "ORDER BY coalesce(period_end, period_start), period_start"))
+        labels = [r["period_label"] for r in phan_thiet]
+        assert {"2025-07-01 – 2025-09-30", "2025-10-01 – 2025-10-31", "2025-11-01 – 2025-11-30",
+                "2025-10-01 – 2025-12-31"} <= set(labels), labels
+        q4 = next(store.db.query(
+            "SELECT * FROM dossier_rates WHERE scope_level = 'province' AND province = 'Lâm Đồng' "
+            "AND period_start = '2025-10-01' AND period_end = '2025-12-31'"))
+        assert (q4["received"], q4["received_online"]) == (291400, 204500)
+        assert q4["online_share_reported"] == 70.2
+        # the province-wide figure in a commune's article is filed under the province, not the commune
+        (n,) = store.db.execute(
+            "SELECT count(*) FROM dossiers WHERE count = 1300000 AND scope_type = 'tỉnh' AND scope_name = 'Lâm Đồng'"
+        ).fetchone()
+        assert n == 1
+
+
 def test_a_second_run_fetches_nothing_and_changes_nothing(crawled: dict[str, Any], site: str) -> None:
     with Store(crawled["db"]) as store:
         before = {t: store.table_digest(t) for t in DATA_TABLES}
