@@ -48,6 +48,7 @@ from nlp.timex import (
     is_event_sentence,
     is_target_sentence,
     parse_date,
+    tokens_from,
 )
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,15 @@ _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
 
 
 @functools.cache
-def _frames() -> tuple[tuple[tuple[str, ...], str, str], ...]:
-    rows = []
+def _frames() -> dict[str, tuple[tuple[tuple[str, ...], str, str], ...]]:
+    """The frames of ``paragraph_frames.tsv`` (words, label, where) by their first word."""
+    rows: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
     for cols in read_rows("paragraph_frames.tsv"):
         if len(cols) >= 3:
-            rows.append((tuple(w.lower() for w in phrase_words(cols[0])), cols[1], cols[2]))
-    return tuple(rows)
+            words = tuple(w.lower() for w in phrase_words(cols[0]))
+            if words:
+                rows.setdefault(words[0], []).append((words, cols[1], cols[2]))
+    return {first: tuple(found) for first, found in rows.items()}
 
 
 @dataclasses.dataclass
@@ -97,8 +101,8 @@ class _Anchorer:
         self.figures = sorted(
             [f for kind in ("dossiers", "percentages") for f in facts.get(kind) or []], key=lambda f: f.start
         )
-        self.phrases = find_phrases(self.text)
         self.tokens, _where = sentence_tokens(adoc)
+        self.phrases = find_phrases(self.text, tokens_from(self.tokens))
         self.scopes = ScopeReader(adoc, list(facts.get("units") or []), self.tokens, self.current_era)
         # A year a later phrase may take: that of a full date written before it (spec §5).
         self.full_dates = [(p.start, p.full_date_year) for p in self.phrases
@@ -214,17 +218,18 @@ class _Anchorer:
         stop = first_fig.start if first_fig is not None and first_fig.start < sentence.end else sentence.end
         toks = [t for t in self.tokens[sentence.index] if t.start < stop] if sentence.index < len(self.tokens) else []
         lows = [t.low for t in toks]
-        for words, label, where in _frames():
-            if label == "speech" and not paragraph_start:
-                continue
-            n = len(words)
-            if where == "start":
-                if tuple(lows[:n]) == words and (words != ("về",) or "," in lows[:12]):
-                    return True
-                continue
-            for k in range(len(lows) - n + 1):
-                if tuple(lows[k : k + n]) == words:
-                    return True
+        frames = _frames()
+        for k, low in enumerate(lows):
+            for words, label, where in frames.get(low, ()):
+                if label == "speech" and not paragraph_start:
+                    continue
+                if where == "start" and k > 0:
+                    continue
+                if tuple(lows[k : k + len(words)]) != words:
+                    continue
+                if words == ("về",) and "," not in lows[:12]:
+                    continue  # ``Về …,`` opens a topic; ``về`` inside a clause does not
+                return True
         return False
 
     def _is_list_line(self, sentence: Sentence) -> bool:

@@ -31,10 +31,10 @@ import calendar
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from nlp.lexicon import read_rows
 
@@ -49,6 +49,7 @@ __all__ = [
     "parse_date",
     "is_event_sentence",
     "is_target_sentence",
+    "tokens_from",
 ]
 
 # The day the two-tier local government started (Resolutions 202/2025/QH15 and after).
@@ -69,13 +70,18 @@ def _phrases(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
-def _values(name: str) -> dict[tuple[str, ...], int]:
-    """``phrase → int`` tables (number words, month words, quarter numerals)."""
-    out: dict[tuple[str, ...], int] = {}
+def _values(name: str) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """``phrase → int`` tables (number words, month words, quarter numerals), indexed by the
+    phrase's first word, longest phrase first (a reader asks at every number and word)."""
+    rows: dict[str, list[tuple[tuple[str, ...], int]]] = {}
     for cols in read_rows(f"timex/{name}.tsv"):
         if len(cols) >= 2 and cols[1].lstrip("-").isdigit():
-            out[tuple(t.low for t in _tokens(cols[0]))] = int(cols[1])
-    return out
+            words = tuple(t.low for t in _tokens(cols[0]))
+            if words:
+                rows.setdefault(words[0], []).append((words, int(cols[1])))
+    return {first: tuple(sorted(found, key=lambda r: -len(r[0]))) for first, found in rows.items()}
+
+
 
 
 @functools.cache
@@ -94,20 +100,39 @@ def _unit_kinds() -> dict[str, str]:
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|[^\w\s]", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A word, a run of digits or one mark, with its char offsets. The reader reads only these
+    four fields, so the sentence tokens the quantity extractors already made serve as well
+    (``tokens_from``)."""
+
     text: str
     low: str
     start: int
     end: int
 
-    @property
-    def is_num(self) -> bool:
-        return self.text.isdigit()
-
 
 def _tokens(text: str) -> list[_Tok]:
     return [_Tok(m.group(0), m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+_COMPOSITE = re.compile(r"\d+|\D")
+
+
+def tokens_from(sentences: Iterable[Iterable[Any]]) -> list[Any]:
+    """The reader's tokens from already-cut sentence tokens (``nlp.extractors._quantity_common``):
+    the document's tokenizer keeps ``1/7``, ``1.7`` or ``13.636`` as one token, which is cut here
+    into digits and marks, as ``find_phrases`` would cut them."""
+    out: list[Any] = []
+    for toks in sentences:
+        for t in toks:
+            text = t.text
+            if text[:1].isdigit() and not text.isdigit():
+                for m in _COMPOSITE.finditer(text):
+                    piece = m.group(0)
+                    out.append(_Tok(piece, piece.lower(), t.start + m.start(), t.start + m.end()))
+            else:
+                out.append(t)
+    return out
 
 
 # ---- spans -----------------------------------------------------------------------------------
@@ -434,6 +459,8 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
 _DASHES = frozenset({"-", "–", "—", "~"})
 _TO_WORDS = frozenset({"đến", "tới"})
 _DATE_SEPS = frozenset({"/", "-", ".", "–"})
+# What may follow a number that starts a time phrase (besides a date separator without a space).
+_AFTER_NUMBER = frozenset({"tháng", "ngày", "năm", "tuần", "quý", "-", "–", "—", "~", "đến", "tới"})
 # Words that may stand right before a day written without its year (``ngày 1/7``, ``từ 1-7``):
 # without one, ``1.7`` or ``3-4`` is more likely a number or a range than a date.
 _DAY_CUES = frozenset({
@@ -447,12 +474,41 @@ _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
 
 
+# Each reader, in the order they are tried (longest form first), with the tokens it can start with
+# ("#": a number; "*": a number word; "open"/"now": the first words of those data files).
+_READERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("open_phrase", frozenset({"open"})),
+    ("range_phrase", frozenset({"#", "từ", "kể", "tính", "ngày", "đầu"})),
+    ("since_phrase", frozenset({"kể", "tính", "bắt", "từ"})),
+    ("upto_phrase", frozenset({"tính", "cho", "đến", "tới"})),
+    ("two_tier_phrase", frozenset({"#", "*", "sau", "qua", "trong", "ngày", "tháng", "tuần"} | _QUALIFIERS)),
+    ("back_phrase", frozenset({"#", "*", "trong"})),
+    ("now_phrase", frozenset({"now"})),
+    ("relative_phrase", frozenset({"trong", "kỳ", "cùng", "nay", "năm", "sau"})),
+    ("backlog_phrase", frozenset({"trước"})),
+    ("span_phrase", frozenset({"#", "*", "riêng", "ngày", "tháng", "quý", "nửa", "giai", "nhiệm", "thời", "năm"})),
+)
+
+
+@functools.cache
+def _readers_for(key: str) -> tuple[str, ...]:
+    """The readers that can start at a token (``"#"`` for a number)."""
+    kinds = {key}
+    if key in _values("number_words"):
+        kinds.add("*")
+    if key in {p[0] for p in _phrases("open")}:
+        kinds.add("open")
+    if key in {p[0] for p in _phrases("now")}:
+        kinds.add("now")
+    return tuple(name for name, starts in _READERS if starts & kinds)
+
+
 class _Reader:
     """Reads the time phrases of one text, token by token."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tokens: list[Any] | None = None) -> None:
         self.text = text
-        self.toks = _tokens(text)
+        self.toks = _tokens(text) if tokens is None else tokens
         self.lows = [t.low for t in self.toks]
         self.n = len(self.toks)
 
@@ -471,27 +527,26 @@ class _Reader:
                 return i + len(p)
         return None
 
-    def value_at(self, i: int, table: dict[tuple[str, ...], int]) -> tuple[int, int] | None:
+    def value_at(self, i: int, table: dict[str, tuple[tuple[tuple[str, ...], int], ...]]) -> tuple[int, int] | None:
         """(end, value) of the longest phrase of ``table`` at ``i``."""
-        best = None
-        for p, v in table.items():
-            if tuple(self.lows[i : i + len(p)]) == p and (best is None or len(p) > best[0] - i):
-                best = (i + len(p), v)
-        return best
+        for p, v in table.get(self.low(i), ()):
+            if tuple(self.lows[i : i + len(p)]) == p:
+                return i + len(p), v
+        return None
 
     def number_at(self, i: int) -> tuple[int, int] | None:
         """A whole number written in digits or words at ``i``: (end, value)."""
-        if i < self.n and self.toks[i].is_num:
+        if i < self.n and self.toks[i].text.isdigit():
             # ``1.000`` as a count is not a duration; keep plain integers only.
             if self.adjacent(i) and self.low(i + 1) in {".", ","} and self.toks[i + 2 : i + 3] and \
-                    self.toks[i + 2].is_num and self.adjacent(i + 1):
+                    self.toks[i + 2].text.isdigit() and self.adjacent(i + 1):
                 return None
             return i + 1, int(self.toks[i].text)
         return self.value_at(i, _values("number_words"))
 
     def year_at(self, i: int) -> int | None:
         t = self.toks[i] if 0 <= i < self.n else None
-        if t is not None and t.is_num and len(t.text) == 4 and t.text[:2] in ("19", "20"):
+        if t is not None and t.text.isdigit() and len(t.text) == 4 and t.text[:2] in ("19", "20"):
             return int(t.text)
         return None
 
@@ -501,9 +556,11 @@ class _Reader:
         if i + 2 >= self.n:
             return None
         t = self.toks[i]
-        if not (t.is_num and len(t.text) <= 2) or not self.adjacent(i) or self.low(i + 1) not in _DATE_SEPS:
+        if not (t.text.isdigit() and len(t.text) <= 2) or not self.adjacent(i) or self.low(i + 1) not in _DATE_SEPS:
             return None
-        if not self.adjacent(i + 1) or i + 2 >= self.n or not self.toks[i + 2].is_num or len(self.toks[i + 2].text) > 2:
+        if not self.adjacent(i + 1) or i + 2 >= self.n:
+            return None
+        if not self.toks[i + 2].text.isdigit() or len(self.toks[i + 2].text) > 2:
             return None
         # Not part of a longer number (``4.572/4.572``, ``1.846``, ``3,5``).
         if i > 0 and self.toks[i - 1].end == t.start and self.low(i - 1) in {".", ",", "/"}:
@@ -520,7 +577,7 @@ class _Reader:
                 return None
             end = i + 5
         elif self.adjacent(i + 2) and self.low(i + 3) in {".", ",", "/"} and self.adjacent(i + 3) and \
-                i + 4 < self.n and self.toks[i + 4].is_num:
+                i + 4 < self.n and self.toks[i + 4].text.isdigit():
             return None  # ``1.234.567``, ``3.172/3.172``
         if year is None and need_cue and self.low(i - 1) not in _DAY_CUES:
             return None
@@ -531,7 +588,7 @@ class _Reader:
     def word_date(self, i: int) -> tuple[int, Span] | None:
         """``15 tháng 8``, ``1 tháng 7 năm 2025``."""
         t = self.toks[i] if i < self.n else None
-        if t is None or not t.is_num or len(t.text) > 2 or self.low(i + 1) != "tháng":
+        if t is None or not t.text.isdigit() or len(t.text) > 2 or self.low(i + 1) != "tháng":
             return None
         got = self.month_number(i + 2)
         if got is None:
@@ -548,7 +605,7 @@ class _Reader:
 
     def month_number(self, i: int) -> tuple[int, int] | None:
         t = self.toks[i] if i < self.n else None
-        if t is not None and t.is_num and len(t.text) <= 2 and 1 <= int(t.text) <= 12:
+        if t is not None and t.text.isdigit() and len(t.text) <= 2 and 1 <= int(t.text) <= 12:
             return i + 1, int(t.text)
         got = self.value_at(i, _values("month_words"))
         # ``9 tháng năm 2025``, ``tháng năm nay``: ``năm`` is the year there, not May.
@@ -570,7 +627,7 @@ class _Reader:
 
     def month(self, i: int) -> tuple[int, Span] | None:
         """``tháng 8``, ``tháng 10-2025``, ``tháng 01/2025``, ``tháng mười năm 2025``."""
-        if self.low(i) != "tháng" or (i > 0 and self.number_at(i - 1) is not None and self.toks[i - 1].is_num):
+        if self.low(i) != "tháng" or (i > 0 and self.number_at(i - 1) is not None and self.toks[i - 1].text.isdigit()):
             return None
         got = self.month_number(i + 1)
         if got is None:
@@ -678,19 +735,18 @@ class _Reader:
 
     # -- phrases --
     def phrase(self, i: int) -> TimePhrase | None:
-        for reader in (
-            self.open_phrase,
-            self.range_phrase,
-            self.since_phrase,
-            self.upto_phrase,
-            self.two_tier_phrase,
-            self.back_phrase,
-            self.now_phrase,
-            self.relative_phrase,
-            self.backlog_phrase,
-            self.span_phrase,
-        ):
-            got = reader(i)
+        """The phrase starting at token ``i``: the readers are tried from the longest form to the
+        shortest, only those that can start with this token (``_READERS``)."""
+        if self.toks[i].text.isdigit():
+            # A number starts a time phrase only as a date, a duration or a year (``1/7``,
+            # ``45 ngày``, ``2024-2025``): most numbers of a report are counts, and are skipped.
+            if self.low(i + 1) not in _AFTER_NUMBER and not (self.adjacent(i) and self.low(i + 1) in _DATE_SEPS):
+                return None
+            key = "#"
+        else:
+            key = self.lows[i]
+        for name in _readers_for(key):
+            got = getattr(self, name)(i)
             if got is not None:
                 return got
         return None
@@ -732,7 +788,7 @@ class _Reader:
         if first is None:
             # ``1 – 31/8/2025``: a bare day before a dash and a full date.
             t = self.toks[j] if j < self.n else None
-            if t is not None and t.is_num and len(t.text) <= 2 and self.low(j + 1) in _DASHES | _TO_WORDS:
+            if t is not None and t.text.isdigit() and len(t.text) <= 2 and self.low(j + 1) in _DASHES | _TO_WORDS:
                 k = j + 2 + (1 if self.low(j + 2) == "ngày" else 0)
                 second = self.day(k, need_cue=False)
                 if second is not None and second[1].month and 1 <= int(t.text) <= 31:
@@ -1014,7 +1070,7 @@ class _Reader:
         while i < self.n:
             # A phrase starts on a word or a number, never inside a word (``thời`` of ``thời gian``
             # is matched whole by the longest-first readers).
-            p = self.phrase(i) if (self.toks[i].is_num or self.toks[i].text[0].isalpha()) else None
+            p = self.phrase(i) if (_readers_for(self.lows[i]) or self.toks[i].text.isdigit()) else None
             if p is None:
                 i += 1
                 continue
@@ -1031,10 +1087,13 @@ class _Reader:
         return out
 
 
-def find_phrases(text: str) -> list[TimePhrase]:
-    """Every time phrase of ``text``, in order, with its form and role (not yet dated)."""
+def find_phrases(text: str, tokens: list[Any] | None = None) -> list[TimePhrase]:
+    """Every time phrase of ``text``, in order, with its form and role (not yet dated).
+
+    ``tokens`` (from :func:`tokens_from`) saves cutting the text again when it is already cut.
+    """
     try:
-        return _Reader(text).read()
+        return _Reader(text, tokens).read()
     except Exception:  # a bug on hostile input must not lose the article's other facts
         log.debug("time phrases could not be read", exc_info=True)
         return []
