@@ -8,8 +8,10 @@ crawl → store raw → process → store facts → query.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -25,10 +27,54 @@ log = logging.getLogger("pipeline")
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _store(path: Path) -> Any:
+def _store(path: Path, check: bool = False) -> Any:
+    """The database for a write command: created (with its folder) when missing, migrated."""
     from db.store import Store
 
-    return Store(path)
+    return Store(path, check=check)
+
+
+def _reader(path: Path) -> Any:
+    """The database for a read command: never created nor changed; a damaged file is refused."""
+    from db.store import Store
+
+    return Store(path, readonly=True, check=True)
+
+
+# Databases whose writer lock this process holds: ``run`` takes it once for its crawl and process.
+_HELD: set[Path] = set()
+
+
+@contextlib.contextmanager
+def _writer(args: argparse.Namespace) -> Iterator[None]:
+    """One writer at a time per database (``crawl``, ``process``, ``run``, ``demo``, ``nightly``
+    share ``<db>.lock``): wait for it with ``--wait``, else stop at once (exit 75)."""
+    from db.files import check_news_file
+    from db.schema import SCHEMA_VERSION
+    from monitor.lock import AlreadyRunning, RunLock
+
+    key = Path(args.db).resolve()
+    if key in _HELD:
+        yield
+        return
+    # Accept the file before anything, the lock file included, is made beside it.
+    check_news_file(args.db, create=True, schema_version=SCHEMA_VERSION)
+    lock = RunLock(args.db)
+    deadline = time.monotonic() + (args.wait if getattr(args, "wait", None) else 0)
+    while True:
+        try:
+            lock.acquire()
+            break
+        except AlreadyRunning:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(1)
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        lock.release()
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
@@ -86,6 +132,11 @@ def predict(records: Any) -> dict[Any, dict[str, Any]]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    with _writer(args):
+        return _crawl(args)
+
+
+def _crawl(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
 
     names = [n.strip() for n in args.sources.split(",")] if args.sources else None
@@ -108,7 +159,7 @@ def _positive_int(value: str) -> int:
 def cmd_process(args: argparse.Namespace) -> int:
     from nlp.process import process_articles
 
-    with _store(args.db) as store:
+    with _writer(args), _store(args.db, check=True) as store:
         counts = process_articles(store, reprocess=args.reprocess, progress=not args.quiet,
                                   workers=getattr(args, "workers", None))
     print(json.dumps(counts, ensure_ascii=False))
@@ -116,9 +167,10 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    code = cmd_crawl(args)
-    args.reprocess = False
-    return cmd_process(args) or code
+    with _writer(args):
+        code = cmd_crawl(args)
+        args.reprocess = False
+        return cmd_process(args) or code
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
@@ -133,15 +185,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from nlp.process import process_articles
 
     started = time.monotonic()
-    with serve_demo_site(port=args.port) as base_url:
-        print(f"Demo site served at {base_url}/ — crawling it with the `news` spider …", flush=True)
-        crawl = run_crawl(args.db, sources=[demo_source(base_url)], names=["demo"],
-                          settings={"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
-    print(f"crawl: {crawl.get('articles_new', 0)} new articles "
-          f"({crawl.get('articles_fetched', 0)} fetched)", flush=True)
-    with _store(args.db) as store:
-        processed = process_articles(store, progress=not args.quiet)
-        print(_summary(store))
+    with _writer(args):
+        with serve_demo_site(port=args.port) as base_url:
+            print(f"Demo site served at {base_url}/ — crawling it with the `news` spider …", flush=True)
+            crawl = run_crawl(args.db, sources=[demo_source(base_url)], names=["demo"],
+                              settings={"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0})
+        print(f"crawl: {crawl.get('articles_new', 0)} new articles "
+              f"({crawl.get('articles_fetched', 0)} fetched)", flush=True)
+        with _store(args.db) as store:
+            processed = process_articles(store, progress=not args.quiet)
+            print(_summary(store))
     print(f"processed {processed['articles_processed']} articles in "
           f"{time.monotonic() - started:.1f} s; database: {args.db}")
     return 0
@@ -177,33 +230,57 @@ def _summary(store: Any, examples: int = 2) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if str(args.input) != "-" and not Path(args.input).is_file():
+        raise FileNotFoundError(f"no input file {args.input} (JSON Lines, one article a line)")
+    provinces = _site_provinces()
+    if str(args.output) == "-":
+        return _extract_lines(args, provinces, sys.stdout)
+    # The output is written beside its path and renamed at the end: a failed or interrupted run
+    # leaves the previous output whole.
+    return _write_atomically(Path(args.output), lambda handle: _extract_lines(args, provinces, handle))
+
+
+def _write_atomically(path: Path, write: Any) -> Any:
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would give, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            result = write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _extract_lines(args: argparse.Namespace, provinces: dict[str, str], out: Any) -> int:
     from tqdm import tqdm
 
     from nlp.extract import extract_article, to_spec
 
-    provinces = _site_provinces()
-    out = sys.stdout if str(args.output) == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     failures = 0
-    try:
-        lines = tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=True if args.quiet else None)
-        for number, raw in lines:
-            record: dict[str, Any] = {}
-            try:
-                parsed = json.loads(raw) if raw.strip() else {}
-                record = parsed if isinstance(parsed, dict) else {}
-                if not isinstance(parsed, dict):
-                    raise ValueError("a line must be a JSON object")
-                text = record.get("text")
-                extraction = extract_article(text if isinstance(text, str) else "", _meta_for(record, provinces))
-            except Exception as exc:  # the line still gets its (empty) output line
-                failures += 1
-                log.error("line %d: %s", number, exc)
-                extraction = None
-            out.write(json.dumps(to_spec(record.get("id"), extraction), ensure_ascii=False) + "\n")
-            out.flush()
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    lines = tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=True if args.quiet else None)
+    for number, raw in lines:
+        record: dict[str, Any] = {}
+        try:
+            parsed = json.loads(raw) if raw.strip() else {}
+            record = parsed if isinstance(parsed, dict) else {}
+            if not isinstance(parsed, dict):
+                raise ValueError("a line must be a JSON object")
+            text = record.get("text")
+            extraction = extract_article(text if isinstance(text, str) else "", _meta_for(record, provinces))
+        except Exception as exc:  # the line still gets its (empty) output line
+            failures += 1
+            log.error("line %d: %s", number, exc)
+            extraction = None
+        out.write(json.dumps(to_spec(record.get("id"), extraction), ensure_ascii=False) + "\n")
+        out.flush()
     if failures:
         log.warning("%d input line(s) could not be read; each got an empty output line", failures)
     return 0
@@ -244,14 +321,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from nlp.visualize import render_article
 
-    with _store(args.db) as store:
+    with _reader(args.db) as store:
         article = store.get_article(args.article)
         if article is None:
             raise ValueError(f"no article {args.article!r} in {args.db}")
         html = render_article(article, store.facts_for(article["id"]))
     output = args.output or Path("out") / f"article-{article['id']}.html"
+    if output.is_dir():
+        raise ValueError(f"{output} is a folder: give the path of the HTML file to write")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+    _write_atomically(output, lambda handle: handle.write(html))
     print(output)
     return 0
 
@@ -300,7 +379,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _store(args.db) as store:
+    with _reader(args.db) as store:
         stats = store.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
@@ -329,7 +408,16 @@ def build_parser() -> argparse.ArgumentParser:
         if db:
             p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite database (default: %(default)s)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (they show only on a terminal)")
+        # -v after the command too (``pipeline.py stats -v``); SUPPRESS keeps a -v given before it
+        p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="log at DEBUG level (tracebacks of errors included)")
         p.set_defaults(func=func)
+        return p
+
+    def writer_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--wait", type=float, metavar="SECONDS", default=0,
+                       help="wait this long for another writer of the database to finish (default: stop at once, "
+                            "exit 75)")
         return p
 
     def crawl_options(p: argparse.ArgumentParser) -> None:
@@ -344,11 +432,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processes extracting in parallel (default: one per CPU, at most 4; "
                             "env VN_LOCAL_PRESS_WORKERS); the facts are the same for any N")
 
-    crawl_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl))
-    p = command("process", "Extract facts from stored articles not yet processed.", cmd_process)
+    crawl_options(writer_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl)))
+    p = writer_options(command("process", "Extract facts from stored articles not yet processed.", cmd_process))
     p.add_argument("--reprocess", action="store_true", help="re-extract every article (rules changed)")
     workers_option(p)
-    p = command("run", "Crawl, then process: the nightly job.", cmd_run)
+    p = writer_options(command("run", "Crawl, then process: the nightly job.", cmd_run))
     crawl_options(p)
     workers_option(p)
     p = command("nightly", "The nightly job: crawl, process, relevance and stories, night report; one run at a time.",
@@ -356,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     from monitor.nightly import add_arguments as nightly_arguments
 
     nightly_arguments(p)
-    p = command("demo", "Serve the bundled sample site on 127.0.0.1, crawl it, extract, summarise.", cmd_demo)
+    p = writer_options(command("demo", "Serve the bundled sample site on 127.0.0.1, crawl it, extract, summarise.",
+                               cmd_demo))
     p.add_argument("--port", type=int, default=0, help="port for the demo site (default: any free port)")
     p = command("extract", "Extract facts from a JSON Lines file (spec format); no database.",
                 cmd_extract, db=False)
@@ -394,6 +483,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    """An error as one line: an OSError with its path, others with their message."""
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
+        return f"{exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"database error: {exc}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -403,10 +501,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("urllib3", "trafilatura", "htmldate", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from monitor.lock import AlreadyRunning
+
     try:
         return int(args.func(args) or 0)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except AlreadyRunning as exc:
         log.error("%s", exc)
+        log.debug("traceback", exc_info=True)
+        return 75  # EX_TEMPFAIL: try again later (cron and systemd know it)
+    except (ValueError, RuntimeError, OSError, sqlite3.DatabaseError) as exc:
+        # A user's mistake (a mistyped path, a text file as --db, an unwritable output) is one
+        # line; -v shows the traceback.
+        log.error("%s", _one_line(exc))
+        log.debug("traceback", exc_info=True)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed: not an error
         return 0

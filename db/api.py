@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from db.files import check_news_file, connect_readonly, quick_check
 from db.views import VIEW_NAMES, create_views
 
 log = logging.getLogger(__name__)
@@ -179,24 +180,20 @@ def _missing_views(conn: sqlite3.Connection, names: Iterable[str]) -> list[str]:
     return [name for name in names if name not in have]
 
 
-def open_news(path: str | Path = "data/news.db") -> News:
+def open_news(path: str | Path = "data/news.db", *, check: bool = False) -> News:
     """Open the database at ``path`` read-only.
 
-    Raises FileNotFoundError when there is no such file (SQLite would otherwise fail with a vague
-    "unable to open database file", or, without ``mode=ro``, create an empty database). A
-    database written before the views existed (schema < 3) gets them as TEMP views on this
-    connection, so nothing is written to it.
+    A missing file is a FileNotFoundError (never created); a file that is not a news database is
+    refused with one line naming it (``db.files``); in a read-only directory the file is read as an
+    immutable snapshot. A database missing some views gets them as TEMP views on this connection,
+    so nothing is written to it. ``check=True`` runs ``PRAGMA quick_check`` first.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no news database at {path}: run `python pipeline.py run` (or `make demo`) to build one, "
-            "or pass the path of an existing one"
-        )
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    check_news_file(path, create=False)
+    conn = connect_readonly(path)
     try:
-        conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails now if not SQLite
+        if check:
+            quick_check(conn, path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if 0 < version < _SCOPE_SCHEMA:
             raise RuntimeError(

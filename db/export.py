@@ -145,8 +145,10 @@ def export_facts(
     if since is not None:
         _since_bound(since)  # fail on a bad date before writing anything
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file: export writes one file per kind into a folder; give a folder")
     paths: list[Path] = []
-    with open_news(db_path) as news:
+    with open_news(db_path, check=True) as news:
         out.mkdir(parents=True, exist_ok=True)
         if province is not None:
             known = {province_key(name) for name in news.sql("SELECT name FROM provinces")["name"]}

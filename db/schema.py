@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from db.faults import crash_point
 from db.reference import commune_rows, province_rows
 from db.transaction import transaction
 
@@ -322,11 +323,17 @@ def migrate(db: sqlite_utils.Database) -> int:
         )
     ran = 0
     for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
-        log.info("migrating database to schema version %d (%s)", number, migration.__name__)
         # One transaction per migration, the version stamp included: a killed upgrade leaves the
-        # database exactly at the previous version (``db.transaction``).
+        # database exactly at the previous version (``db.transaction``). The version is read again
+        # inside it (``BEGIN IMMEDIATE`` holds the write lock): a second process opening the same new
+        # database waited for the first and finds the migration done.
         with transaction(db):
+            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                continue
+            log.info("migrating database to schema version %d (%s)", number, migration.__name__)
             migration(db)
+            crash_point(f"migration.{number}.applied")
             db.execute(f"PRAGMA user_version = {number}")
+            crash_point(f"migration.{number}.stamped")
         ran += 1
     return ran

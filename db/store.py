@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -20,7 +21,10 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed, quote_identifier
 
-from db.schema import FACT_TABLES, migrate
+from db.faults import crash_point
+from db.files import NotANewsDatabase, check_news_file, connect_readonly, quick_check
+from db.schema import FACT_TABLES, SCHEMA_VERSION, migrate
+from db.transaction import transaction
 from nlp.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -56,19 +60,80 @@ def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]
         conn.executemany(f"INSERT INTO {quote_identifier(table)} ({names}) VALUES ({marks})", values)
 
 
-class Store:
-    """Open (creating and migrating when needed) the news database at ``path``."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
-    def __init__(self, path: str | Path) -> None:
+
+def _create_atomically(path: Path) -> None:
+    """Build a new database beside ``path`` and link it into place in one step.
+
+    A second process opening the same new path at the same moment either sees no file (and builds
+    its own, whose link then fails harmlessly) or the whole migrated database: never a half-written
+    file, never an empty one (``db.files`` would rightly refuse that as not a database).
+    """
+    for stale in path.parent.glob(f".{path.name}.*.creating"):  # left by a process killed while building
+        pid = stale.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+    building = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    try:
+        db = sqlite_utils.Database(str(building))
+        try:
+            migrate(db)
+        finally:
+            db.close()
+        try:
+            os.link(building, path)
+        except FileExistsError:
+            log.debug("%s was created by another process meanwhile", path)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+class Store:
+    """Open the news database at ``path``.
+
+    For writing (the default) a missing file is created (with its folder) and an older schema is
+    migrated; for reading (``readonly=True``) a missing file is an error and nothing is written,
+    not even the WAL switch. Either way the file is accepted first (``db.files``): a file that is
+    not SQLite, another application's SQLite file or a newer schema is refused untouched.
+    ``check=True`` runs ``PRAGMA quick_check`` and refuses a damaged file.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = False) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(str(path))
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        if str(path) != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
-        migrate(self.db)
+        self.readonly = readonly
+        memory = str(path) == ":memory:"
+        exists = check_news_file(path, create=not readonly, schema_version=SCHEMA_VERSION)
+        if readonly:
+            self.db = sqlite_utils.Database(connect_readonly(self.path))
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                self.db.close()
+                raise NotANewsDatabase(
+                    f"{self.path} was written by an older version (schema {version} < {SCHEMA_VERSION}): "
+                    "run a write command on it once (`python pipeline.py process`) to bring it up to date"
+                )
+        else:
+            if not memory and not exists:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _create_atomically(self.path)
+            self.db = sqlite_utils.Database(str(path))
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            if check:
+                quick_check(self.db.conn, self.path)
+            if not memory:
+                self.db.execute("PRAGMA journal_mode = WAL")
+            migrate(self.db)
+        if check and readonly:
+            quick_check(self.db.conn, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -188,9 +253,12 @@ class Store:
         marks = ",".join("?" * len(ids))
         written = 0
         stamp = now_iso()
-        with self.db.conn:
+        # One transaction for the whole batch (``db.transaction``): a kill at any point leaves
+        # either the old facts and the articles unprocessed, or the new facts and them processed.
+        with transaction(self.db):
             for table in FACT_TABLES:
                 self.db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
+            crash_point("facts.deleted")
             for table in FACT_TABLES:
                 table_rows: list[dict[str, Any]] = []
                 for article_id, rows in batch:
@@ -203,10 +271,12 @@ class Store:
                     _insert_rows(self.db.conn, table, table_rows)
                 if table != "official_titles":
                     written += len(table_rows)
+            crash_point("facts.inserted")
             self.db.conn.executemany(
                 "UPDATE articles SET processed_at = ?, extractor_version = ? WHERE id = ?",
                 [(stamp, version, article_id) for article_id in ids],
             )
+            crash_point("facts.marked")
         return written
 
     def facts_for(self, article_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -223,7 +293,7 @@ class Store:
 
     def start_run(self, kind: str) -> int:
         """Open a ``runs`` row; its counts are filled by ``finish_run``."""
-        with self.db.conn:
+        with transaction(self.db):
             table = self.db["runs"].insert({"kind": kind, "started_at": now_iso(), "status": "running"})
         return int(table.last_pk)
 
@@ -234,7 +304,7 @@ class Store:
         for key in columns & counts.keys():
             update[key] = counts[key]
         update["counts"] = json.dumps(counts, ensure_ascii=False, sort_keys=True, default=str)
-        with self.db.conn:
+        with transaction(self.db):
             self.db["runs"].update(run_id, update)
 
     def latest_run(self, kind: str | None = None) -> dict[str, Any] | None:
@@ -260,7 +330,7 @@ class Store:
         """Remember a listing's validators after a fetch.  On a 304 the caller passes the old ones
         (a 304 may omit them), so they survive until the listing really changes."""
         row = {"url": url, "etag": etag, "last_modified": last_modified, "checked_at": now_iso(), "status": status}
-        with self.db.conn:
+        with transaction(self.db):
             self.db["feed_state"].upsert(row, pk="url")
 
     # -- summaries --------------------------------------------------------------------------

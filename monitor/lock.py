@@ -1,4 +1,6 @@
-"""One nightly run per database at a time: an exclusive, non-blocking ``flock`` on ``<db>.lock``.
+"""One writer per database at a time: an exclusive, non-blocking ``flock`` on ``<db>.lock``.
+
+``crawl``, ``process``, ``run``, ``demo`` and ``nightly`` all take it (``pipeline._writer``).
 
 A crawl of 60 sites can outlast its cron interval (a slow site, a retry storm); a second run
 started on top would fetch the same URLs twice and race on the ``runs`` rows. ``flock`` is
@@ -28,7 +30,10 @@ class AlreadyRunning(RuntimeError):
         self.path = path
         self.pid = pid
         holder = f"process {pid}" if pid else "another process"
-        super().__init__(f"a nightly run is already in progress ({holder} holds {path}); not starting another")
+        super().__init__(
+            f"another writer of this database is running ({holder} holds {path}): crawl, process, run, demo "
+            "and nightly write one at a time; try again later, or pass --wait SECONDS"
+        )
 
 
 def lock_path_for(db_path: Path | str) -> Path:

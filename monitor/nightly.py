@@ -97,7 +97,8 @@ def run_nightly(
 
     night = night or date.today()
     with RunLock(db_path):
-        store = Store(db_path)
+        # ``PRAGMA quick_check`` first: a damaged file is reported and left alone, not written into.
+        store = Store(db_path, check=True)
         try:
             since_id = int(store.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
             result = NightResult(run_id=store.start_run("nightly"), exit_code=EXIT_OK)

@@ -27,7 +27,10 @@ from datasette import hookimpl
 
 from nlp.normalize import normalize_text, strip_diacritics
 
-__all__ = ["asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "sentence_link", "unit_key"]
+__all__ = [
+    "MAX_FUNCTION_INPUT", "asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "sentence_link",
+    "unit_key",
+]
 
 # The same split as datasette.utils.escape_fts: whitespace separates terms, "quoted phrases" stay whole.
 _TERMS = re.compile(r'\s+|(".*?")')
@@ -39,11 +42,21 @@ _TYPE_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phư�
 _MAX_D = 5
 
 
+# What a SQL function reads of its argument. A Python function blocks SQLite's progress handler
+# while it runs, so Datasette's time limit cannot stop it: an unbounded argument (a whole article
+# text, or a hostile query's megabyte string) must not make one call take seconds and gigabytes.
+MAX_FUNCTION_INPUT = 10_000
+
+
+def _capped(text: Any) -> str:
+    return str(text)[:MAX_FUNCTION_INPUT]
+
+
 def fold(text: Any) -> str | None:
     """``Xã Đông Giang`` → ``xa dong giang``; None stays None (SQL NULL)."""
     if text is None:
         return None
-    return " ".join(strip_diacritics(str(text)).split())
+    return " ".join(strip_diacritics(_capped(text)).split())
 
 
 def unit_key(text: Any) -> str | None:
@@ -54,7 +67,7 @@ def unit_key(text: Any) -> str | None:
     """
     if text is None:
         return None
-    written = " ".join(normalize_text(str(text)).casefold().split())
+    written = " ".join(normalize_text(_capped(text)).casefold().split())
     for word in _TYPE_WORDS:
         if written.startswith(word + " "):
             return fold(written[len(word) + 1 :])
@@ -68,11 +81,11 @@ def sentence_link(url: Any, sentence: Any) -> str | None:
     if not url:
         return None
     if not sentence:
-        return str(url)
-    words = str(sentence).split()[:8]
+        return _capped(url)
+    words = _capped(sentence).split()[:8]
     # Text directives reserve "-", "," and "&": percent-encode everything but letters and digits.
     quoted = quote(" ".join(words), safe="")
-    return f"{str(url).split('#', 1)[0]}#:~:text={quoted}"
+    return f"{_capped(url).split('#', 1)[0]}#:~:text={quoted}"
 
 
 def _spellings(term: str) -> list[str]:
@@ -99,6 +112,7 @@ def escape_fts_folded(query: str) -> str:
     Like Datasette's ``escape_fts``, every term is quoted so that FTS5 operators typed by a
     user are searched as words, and an unbalanced ``"`` is closed.
     """
+    query = _capped(query)
     if query.count('"') % 2:
         query += '"'
     groups = []

@@ -1,7 +1,11 @@
 """Datasette over the nightly news database, read-only, with the project's metadata.
 
-The database is opened in immutable mode (Datasette's ``-i``): SQLite is told the file cannot
-change, nothing is written, and no write API or writable query is offered. The metadata
+The database is served live and read-only: Datasette opens it with ``mode=ro``, so the nightly
+job's commits appear as they land (no restart) and a reader never sees half a write (SQLite's
+WAL gives each query one committed snapshot); nothing is written, and no write API or writable
+query is offered (``researcher.plugin`` answers 405). Only where the WAL cannot be used (a
+read-only directory without the ``-shm`` file) is the file served as an immutable snapshot. The
+metadata
 (``researcher/metadata.yml``) titles and describes every table, view and column, sets the facets,
 the full-text search on articles and the canned queries; ``datasette-cluster-map`` draws every
 result with ``latitude``/``longitude`` columns on a map. ``researcher.plugin`` makes search and the
@@ -16,7 +20,6 @@ import argparse
 import asyncio
 import copy
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +69,11 @@ def _register_plugin() -> None:
 
 
 def _missing_views(path: Path) -> list[str]:
-    """The researcher views (``db.views``) the database at ``path`` lacks, read-only."""
+    """The researcher views (``db.views``) the database at ``path`` lacks, read without writing."""
+    from db.files import connect_readonly
     from db.views import VIEW_NAMES
 
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect_readonly(path)
     try:
         have = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
     finally:
@@ -84,18 +88,22 @@ def build_datasette(db_path: str | Path) -> Datasette:
     an empty one) and RuntimeError when it predates the researcher views (the metadata's canned
     queries read them; immutable mode cannot add them).
     """
+    from db.files import check_news_file, readonly_mode
+
     path = Path(db_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}: run `python pipeline.py demo` or `run` first")
+    check_news_file(path, create=False)
     missing = _missing_views(path)
+    immutable = readonly_mode(path) == "immutable"
     if missing:
         raise RuntimeError(
             f"{path} has no {', '.join(missing)} view(s): it was written by an older version. Open it once "
-            f"with the pipeline to migrate it (`python pipeline.py stats --db {path}`), then serve it."
+            f"with a write command to migrate it (`python pipeline.py process --db {path}`), then serve it."
         )
     _register_plugin()
+    if immutable:
+        log.info("%s is in a read-only directory: serving it as an immutable snapshot", path)
     return Datasette(
-        immutables=[str(path)],
+        **({"immutables": [str(path)]} if immutable else {"files": [str(path)]}),
         metadata=load_metadata(path.stem),
         settings=SETTINGS,
         cors=False,

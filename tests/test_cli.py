@@ -64,6 +64,9 @@ def test_extract_writes_one_line_per_input_line_even_for_hostile_input(tmp_path:
 
 
 def test_stats_json_has_the_documented_shape(tmp_path: Path) -> None:
+    from db.store import Store
+
+    Store(tmp_path / "new.db").close()
     result = _run("stats", "--json", "--db", str(tmp_path / "new.db"))
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
