@@ -116,27 +116,39 @@ class News:
             columns += ", text"
         return self.sql(f"SELECT {columns} FROM articles ORDER BY id")
 
-    def units(self) -> pd.DataFrame:
+    def units(self, province: str | None = None) -> pd.DataFrame:
         """Unit mentions with their 2025 commune/province and coordinates (``unit_facts``)."""
-        return self.view("unit_facts")
+        return self.view("unit_facts", province)
 
-    def officials(self) -> pd.DataFrame:
+    def officials(self, province: str | None = None) -> pd.DataFrame:
         """One row per (official, title) with role, organisation, place, province (``official_facts``)."""
-        return self.view("official_facts")
+        return self.view("official_facts", province)
 
-    def dossiers(self) -> pd.DataFrame:
+    def dossiers(self, province: str | None = None) -> pd.DataFrame:
         """Dossier figures with article, scope and period (``dossier_facts``)."""
-        return self.view("dossier_facts")
+        return self.view("dossier_facts", province)
 
-    def percentages(self) -> pd.DataFrame:
+    def percentages(self, province: str | None = None) -> pd.DataFrame:
         """Percentages with article, scope and period (``percentage_facts``)."""
-        return self.view("percentage_facts")
+        return self.view("percentage_facts", province)
 
-    def view(self, name: str) -> pd.DataFrame:
-        """A whole view of ``db.views`` by name (the names are checked: they go into SQL)."""
+    def view(self, name: str, province: str | None = None) -> pd.DataFrame:
+        """A whole view of ``db.views`` by name (the names are checked: they go into SQL).
+
+        ``province`` keeps the rows of one province, read as people type it (``tỉnh Lâm Đồng``,
+        ``lam dong``, ``TP.HCM``; a former province such as ``Bình Thuận`` is read as its 2025
+        successor, and a warning says so); a name that is no province raises ValueError.
+        """
         if name not in VIEW_NAMES:
             raise ValueError(f"unknown view {name!r}; the views are: {', '.join(VIEW_NAMES)}")
-        return self.sql(f"SELECT * FROM {name}")
+        if province is None:
+            return self.sql(f"SELECT * FROM {name}")
+        from db.places import read_province
+
+        read = read_province(province)
+        if read.note:
+            log.warning("%s: reading the rows of %s", read.note, read.province)
+        return self.sql(f"SELECT * FROM {name} WHERE province = ?", [read.province])
 
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Any SELECT, with ``?`` or ``:name`` parameters.

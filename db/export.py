@@ -6,9 +6,11 @@ the character offsets into the stored article text and the extractor version. An
 the file can therefore check a figure against its source, and tell which rules produced it.
 
 Filters: ``since`` keeps facts of articles published on or after a date; ``province`` keeps facts
-about a province (the unit's own province; for a dossier or percentage the unit it is about, else
-the article's main province; for an official the place of the title, else the article's), compared
-folded and without diacritics, so ``nghe an``, ``Nghệ An`` and ``tỉnh Nghệ An`` all select the same.
+about a province (the unit's own province; for a dossier or percentage the province of its scope,
+else the article's main province; for an official the place of the title, else the article's),
+read by ``db.places``: ``nghe an``, ``Nghệ An``, ``tỉnh Nghệ An`` select the same, ``TP.HCM`` is
+Hồ Chí Minh, a former province (``Bình Thuận``) selects its 2025 successor and says so, and a name
+that is no province is an error.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from db.api import LOCAL_TZ, News, open_news
+from db.places import read_province
 from nlp.normalize import fold, strip_diacritics
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def _read(news: News, view: str, since: str | None) -> pd.DataFrame:
 
 
 def _filter_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
-    key = province_key(province)
+    key = province_key(read_province(province).province)
     keys = frame["province"].astype("object").map(province_key)
     return frame[keys == key].reset_index(drop=True)
 
@@ -151,12 +154,9 @@ def export_facts(
     with open_news(db_path, check=True) as news:
         out.mkdir(parents=True, exist_ok=True)
         if province is not None:
-            known = {province_key(name) for name in news.sql("SELECT name FROM provinces")["name"]}
-            if province_key(province) not in known:
-                log.warning(
-                    "%r is not one of the 34 provinces of 2025: facts are filed under 2025 provinces, "
-                    "so this filter may select nothing", province,
-                )
+            read = read_province(province)  # an unknown name is an error, not an empty export
+            if read.note:
+                log.warning("%s: exporting the facts of %s", read.note, read.province)
         for kind, view in EXPORT_KINDS.items():
             frame = _read(news, view, since)
             if province is not None:

@@ -28,8 +28,8 @@ from datasette import hookimpl
 from nlp.normalize import normalize_text, strip_diacritics
 
 __all__ = [
-    "MAX_FUNCTION_INPUT", "asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "sentence_link",
-    "unit_key",
+    "MAX_FUNCTION_INPUT", "asgi_wrapper", "escape_fts_folded", "fold", "prepare_connection", "province_note",
+    "province_of", "sentence_link", "unit_key",
 ]
 
 # The same split as datasette.utils.escape_fts: whitespace separates terms, "quoted phrases" stay whole.
@@ -88,6 +88,30 @@ def sentence_link(url: Any, sentence: Any) -> str | None:
     return f"{_capped(url).split('#', 1)[0]}#:~:text={quoted}"
 
 
+def province_of(text: Any) -> str | None:
+    """The 2025 province a typed province names (``tỉnh Lâm Đồng``, ``lam dong``, ``TP.HCM``,
+    a former province such as ``Bình Thuận``), for the canned queries' ``:province``. A name that is
+    no province is an error the page shows (SQLite reports it as "user-defined function raised
+    exception"), not a query that silently selects nothing."""
+    from db.places import read_province
+
+    if text is None or not str(text).strip():
+        return None
+    return read_province(_capped(text)).province
+
+
+def province_note(text: Any) -> str:
+    """How ``:province`` was read, when it was mapped: ``Bình Thuận was merged into Lâm Đồng …``."""
+    from db.places import UnknownProvince, read_province
+
+    if text is None or not str(text).strip():
+        return ""
+    try:
+        return read_province(_capped(text)).note or ""
+    except UnknownProvince:
+        return ""
+
+
 def _spellings(term: str) -> list[str]:
     """Every d/đ spelling of a search term, diacritics otherwise folded: ``dong`` → ``dong``, ``đong``."""
     folded = strip_diacritics(term)
@@ -135,6 +159,8 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("unit_key", 1, unit_key, deterministic=True)
     conn.create_function("escape_fts", 1, escape_fts_folded, deterministic=True)
     conn.create_function("sentence_link", 2, sentence_link, deterministic=True)
+    conn.create_function("province_of", 1, province_of, deterministic=True)
+    conn.create_function("province_note", 1, province_note, deterministic=True)
 
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -137,3 +137,17 @@ def test_a_database_from_before_scope_and_period_is_a_clear_error(tmp_path: Path
     with pytest.raises(RuntimeError, match="older version"):
         open_news(old)
     assert _digest(old) == before
+
+
+def test_the_province_filter_reads_provinces_as_people_type_them(news: News, caplog: pytest.LogCaptureFixture) -> None:
+    everything = news.dossiers()
+    lam_dong = everything[everything.province == "Lâm Đồng"]
+    for typed in ("Lâm Đồng", "tỉnh Lâm Đồng", "lam dong", "LAM DONG"):
+        assert len(news.dossiers(province=typed)) == len(lam_dong) > 0, typed
+    with caplog.at_level("WARNING"):
+        former = news.dossiers(province="Bình Thuận")  # abolished on 1 July 2025: read as Lâm Đồng
+    assert len(former) == len(lam_dong)
+    assert "merged into Lâm Đồng" in caplog.text
+    assert len(news.units(province="TP.HCM")) == 0  # a province, with no rows here: no error
+    with pytest.raises(ValueError, match="not a province"):
+        news.dossiers(province="Gotham")

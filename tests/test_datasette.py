@@ -252,3 +252,20 @@ def test_missing_database_is_an_error_not_an_empty_one(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         build_datasette(tmp_path / "nope.db")
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_province_parameters_are_read_as_people_type_them(ds: Any) -> None:
+    def rows(province: str) -> list[dict[str, Any]]:
+        return _rows(ds, f"/{DB}/commune_dossier_rates.json", province=province)
+
+    reference = rows("Lâm Đồng")
+    assert reference
+    for typed in ("tỉnh Lâm Đồng", "lam dong", "Binh Thuan"):
+        got = rows(typed)
+        assert [r["scope_name"] for r in got] == [r["scope_name"] for r in reference], typed
+    assert all(r["province_filter"] == "" for r in reference)
+    assert "merged into Lâm Đồng" in rows("Bình Thuận")[0]["province_filter"]  # an abolished province says so
+    assert rows("TP.HCM") == [] and rows("HCM") == []  # read as Hồ Chí Minh: no figures in the demo
+    response = asyncio.run(ds.client.get(f"/{DB}/commune_dossier_rates.json", params={"province": "Gotham"}))
+    # a name that is no province is an error on the page, not a silently empty answer
+    assert response.status_code == 400 and response.json()["ok"] is False
