@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test run notebooks serve bench bench-crawl lint clean
+.PHONY: install demo test run notebooks notebooks-html lab serve bench bench-crawl lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ run: $(STAMP)  ## crawl the real sources and process what is new
 notebooks: $(STAMP)  ## run every notebook top to bottom on the database (make demo first); fails on any error
 	@test -f $${NEWS_DB:-data/news.db} || $(BIN)/python pipeline.py demo -q
 	$(BIN)/python notebooks/run_all.py --db $${NEWS_DB:-data/news.db}
+
+notebooks-html: $(STAMP)  ## run the notebooks on the demo database and write their rendered copies to docs/notebooks
+	@test -f $${NEWS_DB:-data/news.db} || $(BIN)/python pipeline.py demo -q
+	$(BIN)/python notebooks/run_all.py --db $${NEWS_DB:-data/news.db} --figures docs/img --html docs/notebooks
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab (builds the demo database first when there is none)
+	@test -f $${NEWS_DB:-data/news.db} || $(BIN)/python pipeline.py demo -q
+	cd notebooks && NEWS_DB=$${NEWS_DB:-$(CURDIR)/data/news.db} ../$(BIN)/jupyter lab
 
 serve: $(STAMP)  ## browse data/news.db in Datasette (read-only) at http://127.0.0.1:8001/
 	$(BIN)/python pipeline.py serve

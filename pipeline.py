@@ -260,13 +260,13 @@ def _write_atomically(path: Path, write: Any) -> Any:
 
 
 def _extract_lines(args: argparse.Namespace, provinces: dict[str, str], out: Any) -> int:
-    from tqdm import tqdm
-
     from nlp.extract import extract_article, to_spec
+    from nlp.progress import Progress
 
     failures = 0
-    lines = tqdm(_read_jsonl(args.input), desc="extract", unit="article", disable=True if args.quiet else None)
-    for number, raw in lines:
+    bar = Progress(None, "extract", "article", enabled=not args.quiet)
+    for number, raw in _read_jsonl(args.input):
+        bar.update()
         record: dict[str, Any] = {}
         try:
             parsed = json.loads(raw) if raw.strip() else {}
@@ -281,15 +281,21 @@ def _extract_lines(args: argparse.Namespace, provinces: dict[str, str], out: Any
             extraction = None
         out.write(json.dumps(to_spec(record.get("id"), extraction), ensure_ascii=False) + "\n")
         out.flush()
+    bar.close()
     if failures:
         log.warning("%d input line(s) could not be read; each got an empty output line", failures)
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+def _counted(items: list[Any], bar: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        bar.update()
 
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
     from nlp.evaluate import format_scores, score
+    from nlp.progress import Progress
 
     gold = [json.loads(line) for _, line in _read_jsonl(args.gold) if line.strip()]
     if args.predictions:
@@ -299,7 +305,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 record = json.loads(line)
                 predictions[record.get("id")] = record
     else:
-        predictions = predict(tqdm(gold, desc="evaluate", unit="article", disable=True if args.quiet else None))
+        with Progress(len(gold), "evaluate", "article", enabled=not args.quiet) as bar:
+            predictions = predict(_counted(gold, bar))
     scores = score(gold, predictions)
     if args.details:
         ks = scores[args.details]
@@ -385,8 +392,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
     else:
         print(f"articles: {stats['articles']} ({stats['articles_processed']} processed)")
+        dates = stats["published"]
+        if dates["first"]:
+            print(f"published: {dates['first'][:10]} … {dates['last'][:10]}"
+                  + (f" ({dates['undated']} without a date)" if dates["undated"] else ""))
         for kind, n in stats["facts"].items():
             print(f"{kind:<12} {n}")
+        crawl = stats["last_crawl"]
+        if crawl:
+            print(f"last crawl: {crawl['started_at']} – {crawl.get('finished_at') or '…'}, {crawl['status']}, "
+                  f"{crawl.get('articles_new') or 0} new of {crawl.get('articles_fetched') or 0} fetched")
+        else:
+            print("last crawl: none")
         print(f"runs: {len(stats['runs'])}")
     return 0
 

@@ -343,10 +343,17 @@ class Store:
             row["articles_fetched"] = row.get("articles_fetched") or 0
             runs.append(row)
         processed = self.db.execute("SELECT count(*) FROM articles WHERE processed_at IS NOT NULL")
+        first, last, undated = self.db.execute(
+            "SELECT min(published), max(published), sum(published IS NULL OR published = '') FROM articles"
+        ).fetchone()
+        crawls = [r for r in runs if r.get("kind") == "crawl"]
         return {
             "articles": self.article_count(),
             "articles_processed": int(processed.fetchone()[0]),
+            "published": {"first": first, "last": last, "undated": int(undated or 0)},
             "facts": {kind: self.db[kind].count for kind in FACT_KINDS},
+            "last_crawl": {k: crawls[-1].get(k) for k in ("id", "started_at", "finished_at", "status",
+                                                          "articles_fetched", "articles_new")} if crawls else None,
             "runs": runs,
         }
 

@@ -22,11 +22,10 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from tqdm import tqdm
-
 from nlp import EXTRACTOR_VERSION
 from nlp.extract import Extraction, extract_article, warm_up
 from nlp.facts import Fact
+from nlp.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +201,7 @@ def process_articles(
         if workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers)
             log.info("process: %d articles on %d worker processes", total, workers)
-        bar = tqdm(total=total, desc="process", unit="article", disable=None if progress else True)
+        bar = Progress(total, "process", "article", enabled=progress)
 
         def write(results: list[list[tuple[int, dict[str, list[dict[str, Any]]] | None]]]) -> None:
             nonlocal processed, failed, written

@@ -6,6 +6,7 @@ new temporary directory). Figures the notebooks save as PNG go to ``--figures`` 
 
     .venv/bin/python notebooks/run_all.py --db /tmp/demo-news.db
     .venv/bin/python notebooks/run_all.py --db data/news.db --figures docs/img 01
+    .venv/bin/python notebooks/run_all.py --db data/news.db --html docs/notebooks   # the rendered copies
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--figures", type=Path, help="directory for the PNG figures (default OUT/figures)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name (default python3)")
+    parser.add_argument("--html", type=Path,
+                        help="also write each executed notebook as a standalone HTML page here (e.g. docs/notebooks)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S")
 
@@ -100,7 +103,25 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%d of %d notebook(s) failed: %s", len(failed), len(paths), ", ".join(failed))
         return 1
     log.info("all %d notebook(s) ran", len(paths))
+    if args.html:
+        write_html([out_dir / path.name for path in paths], args.html.resolve())
     return 0
+
+
+def write_html(executed: list[Path], html_dir: Path) -> None:
+    """Standalone HTML pages of executed notebooks (figures embedded): readable without running
+    anything, in a browser or on the repository's web page."""
+    from nbconvert import HTMLExporter
+
+    html_dir.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(template_name="classic")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    for path in executed:
+        body, _resources = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+        target = html_dir / (path.stem + ".html")
+        target.write_text(body, encoding="utf-8")
+        log.info("%s → %s", path.name, target)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ def test_stats_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
     assert stats["articles"] == 0
+    assert stats["published"] == {"first": None, "last": None, "undated": 0} and stats["last_crawl"] is None
     assert set(stats["facts"]) == {"units", "officials", "dossiers", "percentages"}
     assert stats["runs"] == []
 
