@@ -88,7 +88,10 @@ def _read(news: News, view: str, since: str | None) -> pd.DataFrame:
 
 def _filter_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
     key = province_key(read_province(province).province)
-    keys = frame["province"].astype("object").map(province_key)
+    column = frame["province"].astype("object")
+    if "article_province" in frame:  # an official with no place in the title: the article's province
+        column = column.where(column.notna(), frame["article_province"].astype("object"))
+    keys = column.map(province_key)
     return frame[keys == key].reset_index(drop=True)
 
 

@@ -301,6 +301,33 @@ def _m8_scope_and_period(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m9_people(db: sqlite_utils.Database) -> None:
+    """Officials as people across articles (``db.people``): a ``people`` table, each officials row's
+    ``person_id``, and where each title's place came from (``official_titles.place_from``: written
+    in the ``title``, or the ``article``'s unit for a title naming only a level). The views are
+    rebuilt: ``official_facts`` gives an official's province from the places of the titles only."""
+    from db.views import create_views
+
+    db.execute("ALTER TABLE official_titles ADD COLUMN place_from TEXT")
+    db.execute("ALTER TABLE officials ADD COLUMN person_id INTEGER")
+    db.execute("CREATE INDEX idx_officials_person ON officials (person_id)")
+    db["people"].create(
+        {
+            "id": int,
+            "name": str,
+            "provinces": str,
+            "current_titles": str,
+            "titles": str,
+            "first_seen": str,
+            "last_seen": str,
+            "articles": int,
+        },
+        pk="id",
+    )
+    db["people"].create_index(["name"])
+    create_views(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -310,6 +337,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m6_views_count_stories_once,
     _m7_fts_reindex_on_text_only,
     _m8_scope_and_period,
+    _m9_people,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

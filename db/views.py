@@ -205,20 +205,24 @@ GROUP BY f.scope_type, f.scope_name, f.period_start, f.period_end, {measure}
 
 
 def _official_facts() -> str:
-    # The place of a title ("xã Đông Giang") is matched to a unit of the same article whose name
-    # ends it, preferring the exact "type name", then 2025 units, then the first: that gives the
-    # commune and province. The preference is one min() over an encoded key because SQLite 3.40
-    # rejects outer columns in a correlated subquery's ORDER BY.
+    # The place of a title ("xã Đông Giang", written, or the article's unit for a title naming only
+    # a level: ``place_from``) is matched to a unit of the same article whose name ends it,
+    # preferring the exact "type name", then 2025 units, then the first: that gives the commune and
+    # the province. An official's province comes from the places of the titles only, never from the
+    # newspaper (``article_province`` is kept apart, as the article's). The preference is one min()
+    # over an encoded key because SQLite 3.40 rejects outer columns in a correlated subquery's ORDER BY.
     return f"""
-SELECT ot.article_id, ot.official_n, ot.title_n, ot.name,
-    ot.title, ot.role, ot.organisation, ot.place,
+SELECT ot.article_id, ot.official_n, ot.title_n, ot.name, ot.person_id,
+    ot.title, ot.role, ot.organisation, ot.place, ot.place_from,
     c.code AS commune_code, c.name AS commune_name,
-    COALESCE(pu.province, {_main_province("a")}) AS province,
+    COALESCE(pu.province, (SELECT pp.name FROM provinces pp
+                           WHERE ot.place IN ('tỉnh ' || pp.name, 'thành phố ' || pp.name))) AS province,
+    {_main_province("a")} AS article_province,
     a.url, a.published, a.site, a.title AS article_title,
     ot.sentence_index, ot.sentence, ot.start, ot."end", ot.extractor_version
 FROM (
-    SELECT o.article_id, o.n AS official_n, t.n AS title_n, o.name, t.title, t.role, t.organisation, t.place,
-        o.sentence_index, o.sentence, o.start, o."end", o.extractor_version,
+    SELECT o.article_id, o.n AS official_n, t.n AS title_n, o.name, o.person_id, t.title, t.role, t.organisation,
+        t.place, t.place_from, o.sentence_index, o.sentence, o.start, o."end", o.extractor_version,
         (SELECT min((t.place <> ux.type || ' ' || ux.name) * 2000000000 + ux.is_old * 1000000000 + ux.n)
                 % 1000000000
          FROM units ux

@@ -17,6 +17,7 @@ from nlp.anchoring import anchor
 from nlp.document import ArticleDoc, analyze
 from nlp.facts import KINDS, Fact
 from nlp.normalize import normalize_text
+from nlp.title_places import place_titles
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ def extract_doc(adoc: ArticleDoc) -> Extraction:
         result.facts[kind] = facts
     # Whose figure and which days: needs the units and every figure of the article at once.
     anchor(adoc, result.facts)
+    # A title naming only a level (``Chủ tịch UBND phường``) takes the article's unit of it.
+    try:
+        place_titles(result.facts)
+    except Exception:  # a place is a convenience: never lose the officials over it
+        log.debug("placing titles failed", exc_info=True)
     return result
 
 

@@ -87,7 +87,7 @@ def fact_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
             rows["official_titles"].append({
                 "official_n": n, "n": i, "title": title,
                 "role": _at(d.get("_roles"), i), "organisation": _at(d.get("_organisations"), i),
-                "place": _at(d.get("_places"), i),
+                "place": _at(d.get("_places"), i), "place_from": _at(d.get("_place_from"), i),
             })
     for n, fact in enumerate(extraction.facts.get("dossiers", [])):
         d = fact.data
@@ -226,6 +226,11 @@ def process_articles(
                 in_flight = submitted
             if in_flight is not None:
                 write(in_flight.get())
+        # Officials as people across articles: rebuilt from the rows just written (``db.people``).
+        if processed or reprocess:
+            from db.people import link_people
+
+            link_people(store.db)
     except BaseException:
         status = "interrupted"
         raise

@@ -31,6 +31,7 @@ CANNED: dict[str, dict[str, str]] = {
     "unit_series": {"unit": "xa dong giang", "kind": "received"},
     "officials_by_role": {"role": "Chủ tịch", "province": ""},
     "who_holds_title": {"title": "Phó Bí thư Tỉnh ủy", "unit": "Lâm Đồng"},
+    "person_timeline": {"person": "truong thi ngoc han"},
     "coverage_by_week": {"province": "Lâm Đồng"},
     "commune_articles": {"commune": "xã Đông Giang", "province": ""},
     "commune_map": {"province": ""},
