@@ -41,6 +41,7 @@ SOURCE_KEYS = (
     "listings_failed",
     "listings_unchanged",
     "capped",  # new article URLs left for a later night: the source's max_articles was reached
+    "unfinished",  # requests dropped unsent when the crawl reached its time limit (--timeout)
 )
 
 # Scrapy ≥ 2.13 wraps Twisted's errors; report the names operators know.

@@ -122,6 +122,7 @@ class StoreArticlePipeline:
             "errors": dict(sorted(errors.items())),
             "dropped": n("dropped"),  # links refused before any request (offsite, private, scheme)
             "capped": n("capped"),  # new article URLs left for another night (max_articles)
+            "unfinished": n("unfinished"),  # requests dropped unsent at the time limit (--timeout)
             # per source: discovered, fetched, new, skipped, failed, dropped, errors {type: n}, …
             "sources": per_source,
             "finish_reason": reason,

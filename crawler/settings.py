@@ -18,6 +18,10 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# A callback's output is handled one object at a time, in the order yielded: a listing's requests
+# reach the scheduler newest first (Scrapy's default, 100 in parallel, shuffles them). Each article
+# page yields one item, so item pipelines lose nothing.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0.5
 
 AUTOTHROTTLE_ENABLED = True
@@ -51,6 +55,13 @@ HTTPCACHE_ENABLED = False
 # resumed JOBDIR queue replays them); before RobotsTxtMiddleware (100) so nothing private is asked.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.GuardMiddleware": 50,
+}
+
+# CLOSESPIDER_TIMEOUT (crawl --timeout) drops the requests still queued in the downloader when it
+# fires, so that the crawl closes after the downloads in flight (crawler/extensions.py).
+EXTENSIONS = {
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.extensions.CloseSpider": 0,
 }
 
 ITEM_PIPELINES = {

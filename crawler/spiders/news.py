@@ -50,6 +50,7 @@ from crawler.discovery import (
     robots_url,
 )
 from crawler.encoding import decode_html
+from crawler.extensions import NotStarted
 from crawler.extraction import extract_article
 from crawler.faults import SourceCounts, body_kind, error_kind, link_problem
 from crawler.items import ArticleItem
@@ -84,6 +85,7 @@ _SOURCE_KEY = {
     "listings_failed": "listings_failed",
     "listings_unchanged": "listings_unchanged",
     "capped": "capped",
+    "unfinished": "unfinished",
 }
 
 
@@ -453,6 +455,9 @@ class NewsSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """Errback of feed/sitemap requests: log it; when all configured ones failed, discover."""
         request = failure.request
+        if failure.check(NotStarted):  # the time limit, not the listing: nothing to discover
+            self._inc("unfinished", source=request.cb_kwargs.get("source"))
+            return
         if request.meta.get("probe") and failure.check(HttpError):
             self._inc("probes_missing")
             logger.info("no listing at %s (%s)", request.url, failure.value.response.status)
@@ -604,6 +609,9 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: count the failure by type (after Scrapy's retries)."""
         source: Source | None = failure.request.cb_kwargs.get("source")
+        if failure.check(NotStarted):  # the crawl's time limit: asked again next night
+            self._inc("unfinished", source=source)
+            return
         kind = error_kind(failure)
         if kind is None:
             if failure.request.meta.get("article_key") in self.known:
@@ -617,6 +625,9 @@ class NewsSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         """Errback of feed/sitemap/section requests: a broken listing is logged, not fatal."""
         source: Source | None = failure.request.cb_kwargs.get("source")
+        if failure.check(NotStarted):
+            self._inc("unfinished", source=source)
+            return
         kind = error_kind(failure)
         if kind is None:
             self._inc("ignored")
