@@ -40,7 +40,7 @@ SOURCE_KEYS = (
     "listings_fetched",
     "listings_failed",
     "listings_unchanged",
-    "capped",  # new article URLs left for a later night: the source's max_articles was reached
+    "capped",  # listed URLs left for a later night once the source's max_articles was reached
     "unfinished",  # requests dropped unsent when the crawl reached its time limit (--timeout)
 )
 
