@@ -131,19 +131,62 @@ def predict(records: Any) -> dict[Any, dict[str, Any]]:
 # -- commands --------------------------------------------------------------------------------
 
 
+# ``crawl`` (and ``run``) exit codes, as ``nightly``'s: docs/NIGHTLY.md.
+CRAWL_OK, CRAWL_SOURCE_FAILED, CRAWL_FAILED = 0, 1, 2
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl; print the run's row as JSON and a one-line summary on stderr.
+
+    Exit 0 when every source answered (some may be degraded), 1 when a source failed or the crawl
+    stopped at its ``--timeout``, 2 when the crawl could not run (a bad sources file or source
+    name, said in one line; ``-v`` adds the traceback) or its process failed.
+    """
     with _writer(args):
         return _crawl(args)
 
 
 def _crawl(args: argparse.Namespace) -> int:
+    from crawler.faults import source_failed
+    from crawler.registry import SourceError
     from crawler.run import run_crawl
 
-    names = [n.strip() for n in args.sources.split(",")] if args.sources else None
-    counts = run_crawl(args.db, sources_file=args.sources_file, names=names, since=args.since,
-                       timeout=args.timeout, jobdir=args.jobdir)
-    print(json.dumps(counts, ensure_ascii=False, indent=2, default=str))
-    return 0
+    names = [n.strip() for n in args.sources.split(",") if n.strip()] if args.sources else None
+    try:
+        run = run_crawl(args.db, sources_file=args.sources_file, names=names, since=args.since,
+                        timeout=args.timeout, jobdir=args.jobdir, log_file=getattr(args, "log_file", None))
+    except (SourceError, ValueError) as exc:
+        log.error("crawl refused: %s", exc, exc_info=bool(getattr(args, "verbose", False)))
+        return CRAWL_FAILED
+    print(json.dumps(run, ensure_ascii=False, indent=2, default=str))
+    sources = run["counts"].get("sources") or {}
+    failed = sorted(name for name, counts in sources.items() if source_failed(counts))
+    status = run["status"]
+    if status not in ("ok", "failed"):  # timeout (or interrupted): stopped before the end
+        log.warning("crawl run %s stopped early (%s): %s new article(s); %d of %d source(s) failed%s",
+                    run["id"], status, run.get("articles_new") or 0, len(failed), len(sources),
+                    _failed_list(failed, sources))
+        return CRAWL_SOURCE_FAILED
+    if failed:
+        every = ("every source failed" if len(failed) == len(sources)
+                 else f"{len(failed)} of {len(sources)} sources failed")
+        log.error("crawl run %s: %s%s", run["id"], every, _failed_list(failed, sources))
+        return CRAWL_SOURCE_FAILED
+    log.info("crawl run %s %s: %s new article(s) from %d source(s)", run["id"], status,
+             run.get("articles_new") or 0, len(sources))
+    return CRAWL_OK
+
+
+def _failed_list(failed: list[str], sources: dict[str, Any]) -> str:
+    """": a (ConnectionRefusedError), b (http_500)": the failed sources with their main error."""
+    if not failed:
+        return ""
+    parts = []
+    for name in failed:
+        errors = (sources.get(name) or {}).get("errors") or {}
+        top = max(errors, key=lambda k: errors[k]) if errors else "no answer"
+        parts.append(f"{name} ({top})")
+    return ": " + ", ".join(parts)
 
 
 def _positive_int(value: str) -> int:
@@ -441,8 +484,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--sources", help="comma-separated source names (default: all)")
         p.add_argument("--sources-file", type=Path, help="a sources registry (default: crawler/sources.toml)")
         p.add_argument("--since", help="skip articles published before this date (YYYY-MM-DD)")
-        p.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
+        p.add_argument("--timeout", type=int,
+                       help="stop the crawl gracefully after this many seconds (Scrapy's CLOSESPIDER_TIMEOUT; "
+                            "the run is closed as timeout with its counts; exit 1)")
         p.add_argument("--jobdir", type=Path, help="Scrapy JOBDIR: resume an interrupted crawl's queue")
+        p.add_argument("--log-file", type=Path, help="keep the Scrapy log in this file (default: discarded)")
 
     def workers_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--workers", type=_positive_int, default=None, metavar="N",

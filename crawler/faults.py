@@ -9,7 +9,6 @@ counted the same way: a feed that suddenly points elsewhere is worth a look.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.dns import private_ip
+
 # Per-source counters; "errors" is a nested {type: n}.  The first six are the report's columns.
 SOURCE_KEYS = (
     "discovered",  # article URLs found in feeds, sitemaps and sections (once per run)
@@ -39,6 +40,8 @@ SOURCE_KEYS = (
     "listings_fetched",
     "listings_failed",
     "listings_unchanged",
+    "capped",  # listed URLs left for a later night once the source's max_articles was reached
+    "unfinished",  # requests dropped unsent when the crawl reached its time limit (--timeout)
 )
 
 # Scrapy ≥ 2.13 wraps Twisted's errors; report the names operators know.
@@ -65,6 +68,14 @@ class RedirectLoop(RefusedRequest):
     kind = "redirect_loop"
 
 
+class OffsiteRedirect(RefusedRequest):
+    """A redirect to a host outside the source's ``allowed_domains``: the off-site rule of links
+    applies to redirects too (every spider request is ``dont_filter``, which Scrapy's own
+    OffsiteMiddleware lets through)."""
+
+    kind = "offsite_redirect"
+
+
 class AlreadyDone(IgnoreRequest):
     """An article already stored or a page already requested this run (e.g. from a resumed JOBDIR
     queue): skipped, not an error."""
@@ -81,7 +92,14 @@ def error_kind(failure: Failure) -> str | None:
     if isinstance(exc, RefusedRequest):
         return exc.kind
     if isinstance(exc, IgnoreRequest):
-        return "too_many_redirects" if "max redirections" in str(exc) else None
+        message = str(exc)
+        if "max redirections" in message:
+            return "too_many_redirects"
+        if "DOWNLOAD_MAXSIZE" in message:
+            # HttpCompressionMiddleware: a small gzip/deflate/brotli body that inflates past the
+            # limit (a decompression bomb, or a listing far larger than announced).
+            return "too_large_decompressed"
+        return None
     if isinstance(exc, DownloadCancelledError):
         # Scrapy says so when Content-Length announced too much; a body that grows past
         # DOWNLOAD_MAXSIZE without announcing it is cancelled with no message at all (the size
@@ -96,17 +114,12 @@ def error_kind(failure: Failure) -> str | None:
 
 def private_host(host: str) -> bool:
     """True for hosts a public newspaper never lives on: private, loopback, link-local, reserved
-    and unspecified IP literals, and ``localhost``.  (Names are not resolved: no DNS here.)"""
+    and unspecified IP literals, and ``localhost``.  Names are not resolved here (a pure function
+    for links); ``crawler.dns.GuardedResolver`` vets what names resolve to."""
     host = host.lower().strip("[]").rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified or ip.is_multicast
+    return private_ip(host)
 
 
 def link_problem(
@@ -190,3 +203,22 @@ class SourceCounts:
             row["errors"] = dict(sorted(self._errors[name].items()))
             out[name] = row
         return out
+
+
+# Counted under a source's errors but not failures: a robots.txt refusal is the site's policy.
+NOT_FAILURES = frozenset({"robots_forbidden"})
+
+
+def source_failed(counts: dict[str, Any] | None) -> bool:
+    """Whether one source's counts (``runs.counts["sources"][name]``) say it failed: it reported
+    errors and nothing came through (no article fetched, none skipped as known, none stored, no
+    listing answered 304).  One with errors that still delivered is degraded, not failed.
+
+    The same rule as the night report's (``monitor.report.failed_sources``), so that ``crawl``
+    and ``nightly`` call the same sources failed.
+    """
+    c = counts or {}
+    errors = c.get("errors") or {}
+    if not (sum(int(n or 0) for k, n in errors.items() if k not in NOT_FAILURES) or int(c.get("failed") or 0)):
+        return False
+    return not sum(int(c.get(k) or 0) for k in ("fetched", "skipped", "new", "listings_unchanged"))

@@ -9,6 +9,7 @@ class ArticleItem(scrapy.Item):
     """One fetched article; the keys are those ``db.store.Store.add_article`` reads."""
 
     url = scrapy.Field()  # canonical URL (the page's rel=canonical when on the same site)
+    aliases = scrapy.Field()  # other URLs that led to this page (requested, redirected to): never fetched again
     site = scrapy.Field()  # registry name of the source
     province = scrapy.Field()  # the source's 2025 province ("" for national outlets)
     title = scrapy.Field()

@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.faults import source_failed
 from crawler.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -16,11 +17,18 @@ logger = logging.getLogger(__name__)
 STAT = "news/"
 
 
-class StoreArticlePipeline:
-    """Store each article once (``Store.add_article`` ignores known URLs) and log the run's counts.
+# Scrapy's finish reason → the ``runs.status`` of the crawl.
+_STATUS = {"finished": "ok", "closespider_timeout": "timeout", "shutdown": "interrupted"}
 
-    The run row is opened when the spider opens and closed on ``spider_closed`` (after all items
-    went through), so an interrupted crawl still leaves a row with its reason and counts.
+
+class StoreArticlePipeline:
+    """Store each article once (``Store.store_article``: a known URL, or a text the site already
+    stored, becomes an alias) and record the run's counts.
+
+    The run row is the one ``crawler.run`` opened for this crawl (setting ``NEWS_RUN_ID``), or a new
+    one when the spider runs on its own (``scrapy crawl news``).  It is closed on
+    ``spider_closed`` (after all items went through), so an interrupted or timed-out crawl still
+    leaves a row with its reason and counts; a crawl in which every source failed is ``failed``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -39,7 +47,12 @@ class StoreArticlePipeline:
         from db.store import Store  # the db package is only needed when really crawling
 
         self.store = Store(self.db_path)
-        self.run_id = self.store.start_run("crawl")
+        given = self.crawler.settings.get("NEWS_RUN_ID")
+        if given not in (None, "", "None"):
+            self.run_id = int(given)
+            self.store.claim_run(self.run_id)  # this process owns the row now
+        else:
+            self.run_id = self.store.start_run("crawl")
         logger.info("crawl run %s writing to %s", self.run_id, self.db_path)
 
     def _per_source(self, item: ArticleItem, key: str, error: str | None = None) -> None:
@@ -52,23 +65,24 @@ class StoreArticlePipeline:
             counts.error(name, error)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        """Store one article: ``Store.add_article`` is a single INSERT in its own transaction, so
-        a crawl killed at any moment leaves whole articles or none (the resume guarantee)."""
+        """Store one article: ``Store.store_article`` is one transaction (checks, article, aliases),
+        so a crawl killed at any moment leaves whole articles or none (the resume guarantee)."""
         stats = self.crawler.stats
         try:
-            new_id = self.store.add_article(dict(item))
+            written = self.store.store_article(dict(item))
         except ValueError as exc:
             stats.inc_value(STAT + "failed")
             stats.inc_value(STAT + "errors/store_rejected")
             self._per_source(item, "failed", "store_rejected")
             raise DropItem(f"store rejected {item.get('url')}: {exc}") from exc
-        if new_id is None:
-            stats.inc_value(STAT + "duplicates")
-            self._per_source(item, "duplicates")
-        else:
+        if written.new:
             stats.inc_value(STAT + "articles_new")
             self._per_source(item, "new")
-            logger.info("stored article %s: %s", new_id, item.get("url"))
+            logger.info("stored article %s: %s", written.article_id, item.get("url"))
+        else:
+            stats.inc_value(STAT + "duplicates")
+            self._per_source(item, "duplicates")
+            logger.info("%s is article %s already (%s)", item.get("url"), written.article_id, written.reason)
         return item
 
     def counts(self, reason: str | None = None) -> dict[str, Any]:
@@ -107,6 +121,8 @@ class StoreArticlePipeline:
             "requests": int(stats.get("downloader/request_count", 0)),
             "errors": dict(sorted(errors.items())),
             "dropped": n("dropped"),  # links refused before any request (offsite, private, scheme)
+            "capped": n("capped"),  # new article URLs left for another night (max_articles)
+            "unfinished": n("unfinished"),  # requests dropped unsent at the time limit (--timeout)
             # per source: discovered, fetched, new, skipped, failed, dropped, errors {type: n}, …
             "sources": per_source,
             "finish_reason": reason,
@@ -116,7 +132,10 @@ class StoreArticlePipeline:
         if self.store is None or self.run_id is None:
             return
         counts = self.counts(reason)
-        status = "ok" if reason == "finished" else reason
+        status = _STATUS.get(reason, reason)
+        sources = counts["sources"]
+        if status == "ok" and sources and all(source_failed(c) for c in sources.values()):
+            status = "failed"  # every source failed: the crawl brought nothing
         self.store.finish_run(self.run_id, status=status, **counts)
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.store.close()

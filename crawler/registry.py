@@ -11,9 +11,12 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from crawler.urls import UrlPolicy
 
 DEFAULT_SOURCES_FILE = Path(__file__).with_name("sources.toml")
 
@@ -33,8 +36,15 @@ _KNOWN_KEYS = {
     "selectors",
     "article_url_pattern",
     "max_section_pages",
+    "max_articles",
+    "canonical",
     "notes",
 }
+# Keys a registry's top-level ``[defaults]`` table may set for every row that does not.
+DEFAULT_KEYS = ("max_section_pages", "max_articles", "canonical")
+# ``[source.canonical]``: how the source's URLs are made canonical (crawler.urls.UrlPolicy).
+CANONICAL_LISTS = ("drop_params", "keep_params")
+CANONICAL_FLAGS = ("unify_trailing_slash", "unify_www", "unify_scheme")
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 
 
@@ -58,12 +68,19 @@ class Source:
     selectors: dict[str, str] = field(default_factory=dict)
     article_url_pattern: str | None = None
     max_section_pages: int | None = None
+    max_articles: int | None = None  # article requests per run (None: the MAX_ARTICLES_PER_SOURCE setting)
+    canonical: dict[str, Any] = field(default_factory=dict)  # the row's [source.canonical] table
     notes: str = ""
 
     @property
     def article_re(self) -> re.Pattern[str] | None:
         """The compiled ``article_url_pattern`` (None: use the default heuristic)."""
         return re.compile(self.article_url_pattern) if self.article_url_pattern else None
+
+    @cached_property
+    def url_policy(self) -> UrlPolicy:
+        """How this source's URLs are made canonical and compared (``[source.canonical]``)."""
+        return UrlPolicy.from_registry(self.canonical)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict with lists (JSON/TOML friendly), e.g. for the CLI or a temporary registry."""
@@ -166,6 +183,12 @@ def _parse_row(raw: Any, where: str) -> Source:
     max_pages = raw.get("max_section_pages")
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
         raise SourceError(f"{where}: max_section_pages must be a positive integer")
+    max_articles = raw.get("max_articles")
+    if max_articles is not None and (
+        isinstance(max_articles, bool) or not isinstance(max_articles, int) or max_articles < 1
+    ):
+        raise SourceError(f"{where}: max_articles must be a positive integer")
+    canonical = _parse_canonical(raw.get("canonical"), where)
     notes = raw.get("notes", "")
     if not isinstance(notes, str):
         raise SourceError(f"{where}: notes must be a string")
@@ -183,23 +206,90 @@ def _parse_row(raw: Any, where: str) -> Source:
         selectors=dict(selectors),
         article_url_pattern=pattern,
         max_section_pages=max_pages,
+        max_articles=max_articles,
+        canonical=canonical,
         notes=notes,
     )
 
 
+def _parse_canonical(table: Any, where: str) -> dict[str, Any]:
+    """Validate a ``canonical`` table: ``drop_params``/``keep_params`` lists of query parameter
+    names, ``unify_trailing_slash``/``unify_www``/``unify_scheme`` booleans."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise SourceError(f"{where}: canonical must be a table with keys {[*CANONICAL_LISTS, *CANONICAL_FLAGS]}")
+    unknown = sorted(set(table) - {*CANONICAL_LISTS, *CANONICAL_FLAGS})
+    if unknown:
+        raise SourceError(f"{where}: canonical has unknown key(s) {unknown}; allowed: "
+                          f"{[*CANONICAL_LISTS, *CANONICAL_FLAGS]}")
+    out: dict[str, Any] = {}
+    for key in CANONICAL_LISTS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise SourceError(f"{where}: canonical.{key} must be a list of parameter names")
+            out[key] = [v.strip() for v in value]
+    for key in CANONICAL_FLAGS:
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise SourceError(f"{where}: canonical.{key} must be true or false")
+            out[key] = table[key]
+    return out
+
+
+def _with_defaults(row: Any, defaults: dict[str, Any]) -> Any:
+    """*row* with the registry's ``[defaults]`` filled in where it says nothing (``canonical``
+    merged key by key, so a row can change one knob and keep the others)."""
+    if not isinstance(row, dict) or not defaults:
+        return row
+    merged = {**{k: v for k, v in defaults.items() if k != "canonical"}, **row}
+    if "canonical" in defaults:
+        own = row.get("canonical")
+        base = defaults["canonical"]
+        merged["canonical"] = {**base, **own} if isinstance(own, dict) and isinstance(base, dict) else own or base
+    return merged
+
+
 def parse_sources(rows: Any, origin: str = "<registry>") -> list[Source]:
-    """Validate a list of row dicts (or ``{"source": [...]}``) and return Sources."""
+    """Validate a list of row dicts (or ``{"defaults": {...}, "source": [...]}``) and return Sources.
+
+    A top-level ``defaults`` table gives every row the keys in ``DEFAULT_KEYS`` it does not set.
+    """
+    defaults: dict[str, Any] = {}
     if isinstance(rows, dict):
+        raw_defaults = rows.get("defaults") or {}
+        if not isinstance(raw_defaults, dict):
+            raise SourceError(f"{origin}: [defaults] must be a table")
+        unknown = sorted(set(raw_defaults) - set(DEFAULT_KEYS))
+        if unknown:
+            raise SourceError(f"{origin}: [defaults] has unknown key(s) {unknown}; allowed: {list(DEFAULT_KEYS)}")
+        defaults = dict(raw_defaults)
         rows = rows.get("source", rows.get("sources"))
     if not isinstance(rows, list) or not rows:
         raise SourceError(f"{origin}: expected a non-empty list of sources ([[source]] tables)")
-    sources = [_parse_row(row, f"{origin} source #{i + 1}") for i, row in enumerate(rows)]
+    sources = [_parse_row(_with_defaults(row, defaults), f"{origin} source #{i + 1}") for i, row in enumerate(rows)]
     seen: set[str] = set()
     for s in sources:
         if s.name in seen:
             raise SourceError(f"{origin}: duplicate source name {s.name!r}")
         seen.add(s.name)
     return sources
+
+
+def select_sources(registry: list[Source], names: list[str] | str | None) -> list[Source]:
+    """The sources *names* (a list, or comma-separated) in that order; all when *names* is empty.
+    Raises SourceError naming the unknown ones and the registry's."""
+    if isinstance(names, str):
+        names = names.split(",")
+    wanted = [n.strip() for n in names or () if n and n.strip()]
+    if not wanted:
+        return list(registry)
+    by_name = {s.name: s for s in registry}
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        raise SourceError(f"unknown source(s) {unknown}; the registry has {sorted(by_name)}")
+    return [by_name[n] for n in wanted]
 
 
 def load_sources(path: Path | str | None = None) -> list[Source]:

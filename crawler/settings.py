@@ -18,6 +18,10 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# A callback's output is handled one object at a time, in the order yielded: a listing's requests
+# reach the scheduler newest first (Scrapy's default, 100 in parallel, shuffles them). Each article
+# page yields one item, so item pipelines lose nothing.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0.5
 
 AUTOTHROTTLE_ENABLED = True
@@ -32,6 +36,17 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy ≥ 2.19 starts an HTTP server that runs posted Python code in the crawl (for its MCP
+# server). A nightly crawler needs no remote code execution: off.
+REMOTE_CONTROL_ENABLED = False
+
+# Resolves host names like Scrapy's default (cached for the whole crawl) but refuses private,
+# loopback and link-local answers for any name that is not a source's own host (crawler/dns.py).
+TWISTED_DNS_RESOLVER = "crawler.dns.GuardedResolver"
+
+# Scheduler queues stay Scrapy's LIFO: its disk queue survives a SIGKILL (a FIFO disk queue
+# killed mid-crawl replays stale entries and loses new ones on resume). The order of articles
+# comes from their priorities instead (crawler.spiders.news: newest first).
 
 # The SQLite database is our seen-URL store; an HTTP cache would only hide server changes.
 HTTPCACHE_ENABLED = False
@@ -40,6 +55,13 @@ HTTPCACHE_ENABLED = False
 # resumed JOBDIR queue replays them); before RobotsTxtMiddleware (100) so nothing private is asked.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.GuardMiddleware": 50,
+}
+
+# CLOSESPIDER_TIMEOUT (crawl --timeout) drops the requests still queued in the downloader when it
+# fires, so that the crawl closes after the downloads in flight (crawler/extensions.py).
+EXTENSIONS = {
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.extensions.CloseSpider": 0,
 }
 
 ITEM_PIPELINES = {
@@ -54,3 +76,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 NEWS_DB = "data/news.db"
 # How many pages of one section (page 1 included) the spider follows through pagination links.
 MAX_SECTION_PAGES = 5
+# New article URLs requested per source and run, newest first (a registry row's ``max_articles``
+# or the registry's ``[defaults]`` wins); the rest wait for the next night. A backfill raises it.
+MAX_ARTICLES_PER_SOURCE = 300
+# Set by crawler.run: the ``runs`` row the parent opened for this crawl (else the pipeline opens one).
+NEWS_RUN_ID = None

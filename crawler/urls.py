@@ -8,16 +8,70 @@ never fetched again" is only as good as this function: the same article reached 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 # Query parameters that only track the click, never select content.  Vietnamese sites get a lot of
-# Zalo (zarsrc, gidzl) and Facebook (fbclid) traffic on top of the usual utm_*.
+# Zalo (zarsrc, gidzl) and Facebook (fbclid) traffic on top of the usual utm_*; "ref"/"ref_src" mark
+# which box of the homepage a link sat in.  A source that really selects content with one of them
+# lists it in its registry row's ``[source.canonical] keep_params``.
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "zarsrc", "gidzl", "_gl", "mc_cid", "mc_eid", "igshid"}
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "zarsrc", "gidzl", "_gl", "mc_cid", "mc_eid", "igshid",
+        "ref", "ref_src", "ref_url", "refsrc", "cmpid", "_ga", "yclid", "twclid", "ttclid", "s_cid",
+    }
 )
 TRACKING_PREFIXES = ("utm_",)
+# Host prefixes that name the same site: the desktop, "www." and mobile ("m.") editions.
+SAME_SITE_PREFIXES = ("www.", "m.")
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    """How one source's URLs are made canonical, and which spellings are one page.
+
+    Two forms come out of it.  ``canonical_url(url, policy=...)`` is what is requested and
+    stored: tracking parameters dropped, but scheme, host and trailing slash as the site wrote them
+    (a site may answer only one of them).  ``url_key(url, policy)`` is the identity the seen-URL
+    set compares: with the ``unify_*`` knobs on, ``http``/``https``, ``www.``/``m.``/bare host and
+    a trailing slash no longer tell two URLs apart.  The defaults suit every paper in the registry;
+    a row overrides them in ``[source.canonical]``.
+    """
+
+    drop_params: frozenset[str] = TRACKING_PARAMS
+    keep_params: frozenset[str] = frozenset()
+    drop_prefixes: tuple[str, ...] = TRACKING_PREFIXES
+    unify_trailing_slash: bool = True
+    unify_www: bool = True
+    unify_scheme: bool = True
+
+    def drops(self, param: str) -> bool:
+        """Whether the query parameter *param* only tracks the click (case-insensitive)."""
+        name = param.lower()
+        if name in self.keep_params:
+            return False
+        return name in self.drop_params or name.startswith(self.drop_prefixes)
+
+    @classmethod
+    def from_registry(cls, table: dict[str, Any] | None) -> UrlPolicy:
+        """Build a policy from a registry ``canonical`` table (already validated by the registry):
+        ``drop_params`` are added to the default tracking parameters, ``keep_params`` removed."""
+        table = table or {}
+        extra = frozenset(p.lower() for p in table.get("drop_params", ()))
+        keep = frozenset(p.lower() for p in table.get("keep_params", ()))
+        return cls(
+            drop_params=(TRACKING_PARAMS | extra) - keep,
+            keep_params=keep,
+            unify_trailing_slash=bool(table.get("unify_trailing_slash", True)),
+            unify_www=bool(table.get("unify_www", True)),
+            unify_scheme=bool(table.get("unify_scheme", True)),
+        )
+
+
+DEFAULT_POLICY = UrlPolicy()
 
 # Default article heuristic (used when a source gives no ``article_url_pattern``): the last path
 # segment ends in "-<digits>.html" or ".htm", optionally with the CMS prefixes seen on Vietnamese
@@ -31,12 +85,13 @@ _PAGE_PATH_RE = re.compile(r"(?:/|-)(?:trang|page)[-/](\d+)(?:\.html?)?/?$", re.
 _PAGE_QUERY_KEYS = ("page", "p", "trang")
 
 
-def canonical_url(url: str, base: str | None = None) -> str | None:
+def canonical_url(url: str, base: str | None = None, policy: UrlPolicy = DEFAULT_POLICY) -> str | None:
     """Return the canonical form of *url* (resolved against *base*), or None if not http(s).
 
-    Drops the fragment and tracking parameters, lower-cases scheme and host, removes default
-    ports, sorts the query and normalises percent-encoding (``w3lib.url.canonicalize_url``).
-    The path's case is kept: servers may treat it case-sensitively.
+    Drops the fragment and the tracking parameters of *policy*, lower-cases scheme and host,
+    removes default ports, sorts the query and normalises percent-encoding
+    (``w3lib.url.canonicalize_url``).  The path's case is kept: servers may treat it
+    case-sensitively.  This is a URL to request; ``url_key`` is the one to compare.
     """
     url = (url or "").strip()
     if not url:
@@ -53,7 +108,7 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+        if not policy.drops(k)
     ]
     host = parts.hostname.lower().rstrip(".")
     if ":" in host:  # IPv6 literal: urlsplit strips the brackets, put them back
@@ -64,6 +119,33 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     path = parts.path or "/"
     rebuilt = urlunsplit((scheme, host, path, urlencode(query), ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def url_key(url: str, policy: UrlPolicy = DEFAULT_POLICY) -> str:
+    """The identity of a canonical URL in the seen-URL set: the spellings *policy* unifies (scheme,
+    ``www.``/``m.``, a trailing slash) removed, so that ``http://m.x.vn/a-1.html/`` and
+    ``https://x.vn/a-1.html`` are one article and the second is never fetched.
+
+    *url* should come from ``canonical_url`` (stored URLs do); the key is not meant to be
+    requested.  Cheap on purpose: the spider keys every stored URL when it starts.
+    """
+    scheme, _, rest = url.partition("://")
+    if not rest:
+        return url
+    netloc, slash, tail = rest.partition("/")
+    path, question, query = (slash + tail).partition("?")
+    if policy.unify_www:
+        host, colon, port = netloc.partition(":") if not netloc.startswith("[") else (netloc, "", "")
+        for prefix in SAME_SITE_PREFIXES:
+            if host.startswith(prefix) and "." in host[len(prefix):]:
+                host = host[len(prefix):]
+                break
+        netloc = host + colon + port
+    if policy.unify_trailing_slash and len(path) > 1:
+        path = path.rstrip("/") or "/"
+    path = path or "/"
+    head = "//" if policy.unify_scheme else scheme.lower() + "://"
+    return head + netloc + path + question + query
 
 
 def host_of(url: str) -> str:

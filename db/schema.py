@@ -328,6 +328,25 @@ def _m9_people(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m10_article_aliases(db: sqlite_utils.Database) -> None:
+    """Other addresses of stored articles, so that one article is stored once.
+
+    The same page is reached as ``?ref=home``, with a trailing slash, on ``www.``/``m.``, over
+    http and https, at a print or AMP path, or (the demo site) on another port each run.  The
+    crawler stores it once and records every other URL that led to it here (``reason``:
+    ``canonical`` when the page's ``rel=canonical`` names the stored URL, ``same_text`` when the
+    site had already stored the same text); the URL is then in the seen-URL set and is never
+    fetched again.
+    """
+    db["article_aliases"].create(
+        {"url": str, "article_id": int, "reason": str, "seen_at": str},
+        pk="url",
+        not_null={"article_id"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_aliases"].create_index(["article_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -338,6 +357,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m7_fts_reindex_on_text_only,
     _m8_scope_and_period,
     _m9_people,
+    _m10_article_aliases,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,9 +11,12 @@ import hashlib
 import json
 import logging
 import os
+import socket
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,7 @@ from nlp.normalize import normalize_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Store", "now_iso"]
+__all__ = ["ArticleWrite", "Store", "now_iso"]
 
 FACT_KINDS = ("units", "officials", "dossiers", "percentages")
 
@@ -68,6 +71,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@dataclass(frozen=True)
+class ArticleWrite:
+    """What ``Store.store_article`` did: the article the item is (``article_id``), whether it was
+    stored now (``new``), and why not otherwise (``reason``: ``known_url`` or ``same_text``)."""
+
+    article_id: int
+    new: bool
+    reason: str
 
 
 def _create_atomically(path: Path) -> None:
@@ -146,32 +159,96 @@ class Store:
 
     # -- articles ---------------------------------------------------------------------------
 
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE … COMMIT`` around an article write: the checks (URL known? text
+        known?) and the inserts see and change the same state, and a crash leaves all or nothing."""
+        with transaction(self.db) as conn:
+            yield conn
+
     def known_urls(self) -> set[str]:
-        """Every stored article URL: the crawler's seen-URL set across nights."""
-        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+        """Every stored article URL and every alias: the crawler's seen-URL set across nights."""
+        urls = {row[0] for row in self.db.execute("SELECT url FROM articles")}
+        urls.update(row[0] for row in self.db.execute("SELECT url FROM article_aliases"))
+        return urls
 
     def has_article(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone() is not None
+        """Whether *url* is a stored article or an alias of one."""
+        return self.article_id_for(url) is not None
+
+    def article_id_for(self, url: str) -> int | None:
+        """The article *url* is stored as, or is an alias of (None when neither)."""
+        return self._id_in_txn(self.db.conn, url)
 
     def article_count(self) -> int:
         return self.db["articles"].count
 
     def add_article(self, item: dict[str, Any]) -> int | None:
-        """Store a fetched article; return its new id, or None when the URL is already stored.
+        """Store a fetched article; return its new id, or None when the URL is already stored
+        (as an article or an alias).
 
         The text is normalised here, once, so that fact offsets point into the stored text.
         Raises ValueError on an item with no URL or no text: such an item is a crawler bug.
+        The text is not compared with other articles: ``store_article`` (the crawler's) does.
         """
+        url, row = self._article_row(item)
+        with self._write() as conn:
+            if self._id_in_txn(conn, url) is not None:
+                return None
+            return self._insert_article(conn, row)
+
+    def store_article(self, item: dict[str, Any]) -> ArticleWrite:
+        """Store a crawled article once, whatever URL it was reached by; say what happened.
+
+        *item* as for ``add_article``, plus ``aliases``: other URLs that led to this page (the URL
+        requested when the page's ``rel=canonical`` names another).  In one transaction:
+
+        - the URL is stored already (or an alias): nothing is stored; the aliases point to it;
+        - the same site already stored the same text (``content_hash``) under another URL: the
+          URL and the aliases become aliases of that article (reason ``same_text``): the same page
+          at ``?ref=home``, a print or AMP path, another port of the demo site;
+        - else the article is stored and the aliases point to it (reason ``canonical``).
+
+        The text is compared within a site only: another paper republishing a story is a story
+        of its own (``monitor.stories`` links those), not a spelling of this URL.
+        """
+        url, row = self._article_row(item)
+        aliases = [a for a in dict.fromkeys(item.get("aliases") or ()) if a and a != url]
+        with self._write() as conn:
+            existing = self._id_in_txn(conn, url)
+            if existing is not None:
+                self._alias_in_txn(conn, aliases, existing, "canonical")
+                return ArticleWrite(existing, False, "known_url")
+            same = conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ? AND site IS ? ORDER BY id LIMIT 1",
+                [row["content_hash"], row["site"]]).fetchone()
+            if same is not None:
+                self._alias_in_txn(conn, [url, *aliases], int(same[0]), "same_text")
+                return ArticleWrite(int(same[0]), False, "same_text")
+            new_id = self._insert_article(conn, row)
+            self._alias_in_txn(conn, aliases, new_id, "canonical")
+            return ArticleWrite(new_id, True, "new")
+
+    def add_alias(self, url: str, article_id: int, reason: str) -> bool:
+        """Record *url* as another address of article *article_id*; False when *url* is already
+        an article or an alias (the first answer stands)."""
+        with self._write() as conn:
+            return bool(self._alias_in_txn(conn, [url], article_id, reason))
+
+    def aliases(self, article_id: int | None = None) -> list[dict[str, Any]]:
+        """Alias rows (``url, article_id, reason, seen_at``), of one article or of all."""
+        where, params = ("WHERE article_id = ?", [article_id]) if article_id is not None else ("", [])
+        return list(self.db.query(f"SELECT * FROM article_aliases {where} ORDER BY article_id, url", params))
+
+    def _article_row(self, item: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         url = (item.get("url") or "").strip()
         text = normalize_text(item.get("text") or "")
         if not url or not text:
             raise ValueError(f"article needs a url and a text (url={url!r})")
-        if self.has_article(url):
-            return None
         html = item.get("html")
         if isinstance(html, str):
             html = html.encode("utf-8", "replace")
-        row = {
+        return url, {
             "url": url,
             "site": item.get("site"),
             "source_province": item.get("province") or item.get("source_province") or None,
@@ -185,9 +262,34 @@ class Store:
             "processed_at": None,
             "extractor_version": None,
         }
-        with self.db.conn:
-            self.db["articles"].insert(row)
-        return int(self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()[0])
+
+    @staticmethod
+    def _id_in_txn(conn: sqlite3.Connection, url: str) -> int | None:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE url = ? UNION ALL SELECT article_id FROM article_aliases WHERE url = ? "
+            "LIMIT 1", [url, url]).fetchone()
+        return int(row[0]) if row else None
+
+    @staticmethod
+    def _insert_article(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
+        names = ", ".join(quote_identifier(c) for c in row)
+        cursor = conn.execute(f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(row))})",
+                              list(row.values()))
+        return int(cursor.lastrowid)
+
+    @staticmethod
+    def _alias_in_txn(conn: sqlite3.Connection, urls: Iterable[str], article_id: int, reason: str) -> int:
+        """Insert the aliases that are neither an article nor an alias yet; return how many."""
+        added = 0
+        stamp = now_iso()
+        for url in urls:
+            if conn.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone():
+                continue
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO article_aliases (url, article_id, reason, seen_at) VALUES (?, ?, ?, ?)",
+                [url, article_id, reason, stamp])
+            added += cursor.rowcount
+        return added
 
     def article_html(self, article_id: int) -> str | None:
         """The raw HTML the article was extracted from, decompressed."""
@@ -291,11 +393,32 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def start_run(self, kind: str) -> int:
-        """Open a ``runs`` row; its counts are filled by ``finish_run``."""
+    def start_run(self, kind: str, pid: int | None = None) -> int:
+        """Open a ``runs`` row (status ``running``); its counts are filled by ``finish_run``.
+
+        Runs of this host whose process is gone (killed outright: no ``finish_run``) are marked
+        ``aborted`` first, so a row says ``running`` only while its process lives.  The row
+        remembers the process (*pid*, default this one) and host in ``counts`` until it finishes.
+        """
+        self.mark_aborted_runs()
+        owner = _owner(pid)
         with transaction(self.db):
-            table = self.db["runs"].insert({"kind": kind, "started_at": now_iso(), "status": "running"})
-        return int(table.last_pk)
+            cursor = self.db.conn.execute(
+                "INSERT INTO runs (kind, started_at, status, counts) VALUES (?, ?, 'running', ?)",
+                [kind, now_iso(), json.dumps(owner)])
+        return int(cursor.lastrowid)
+
+    def claim_run(self, run_id: int, pid: int | None = None) -> dict[str, Any]:
+        """Make the process *pid* (default this one) the owner of the running row *run_id*: a crawl
+        child takes over the row its parent opened.  Returns the row; raises ValueError when it is
+        missing or not running (it must not be written twice)."""
+        run = self.get_run(run_id)
+        if run is None or run["status"] != "running":
+            raise ValueError(f"run {run_id} is {'missing' if run is None else run['status']}, not running")
+        with transaction(self.db):
+            self.db.conn.execute("UPDATE runs SET counts = ? WHERE id = ? AND status = 'running'",
+                                 [json.dumps(_owner(pid)), run_id])
+        return run
 
     def finish_run(self, run_id: int, status: str = "ok", **counts: Any) -> None:
         """Close a run with its counts; known counts get their own columns, all go to ``counts``."""
@@ -306,6 +429,41 @@ class Store:
         update["counts"] = json.dumps(counts, ensure_ascii=False, sort_keys=True, default=str)
         with transaction(self.db):
             self.db["runs"].update(run_id, update)
+
+    def mark_aborted_runs(self) -> list[int]:
+        """Mark ``aborted`` every ``running`` row of this host whose process is gone; return their
+        ids.  A row without a recorded process (older code) is left alone."""
+        host = socket.gethostname()
+        gone: list[int] = []
+        for run_id, raw in self.db.execute("SELECT id, counts FROM runs WHERE status = 'running'").fetchall():
+            try:
+                owner = json.loads(raw) if raw else {}
+            except ValueError:
+                continue
+            pid = owner.get("pid") if isinstance(owner, dict) else None
+            if not isinstance(pid, int) or owner.get("host") != host:
+                continue
+            if _process_alive(pid, owner.get("pid_start")):
+                continue
+            gone.append(int(run_id))
+        for run_id in gone:
+            log.warning("run %d was left running by a process that is gone: marked aborted", run_id)
+            with transaction(self.db):
+                self.db.conn.execute(
+                    "UPDATE runs SET status = 'aborted', finished_at = ?, counts = ? WHERE id = ? "
+                    "AND status = 'running'",
+                    [now_iso(), json.dumps({"finish_reason": "aborted: its process ended without closing it"}),
+                     run_id])
+        return gone
+
+    def get_run(self, run_id: int) -> dict[str, Any] | None:
+        """One ``runs`` row by id, ``counts`` decoded: a crawl reads its own row, not the newest."""
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["counts"] = json.loads(row["counts"]) if row.get("counts") else {}
+        return row
 
     def latest_run(self, kind: str | None = None) -> dict[str, Any] | None:
         where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
@@ -363,3 +521,41 @@ class Store:
         for row in self.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
             digest.update(repr(row).encode("utf-8"))
         return digest.hexdigest()
+
+
+def _process_start(pid: int) -> int | None:
+    """The start time of process *pid* in clock ticks since boot (Linux ``/proc``), else None.
+    With the pid it tells a live owner from a new process that got the same pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    try:
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None
+
+
+def _owner(pid: int | None) -> dict[str, Any]:
+    pid = os.getpid() if pid is None else pid
+    return {"pid": pid, "pid_start": _process_start(pid), "host": socket.gethostname()}
+
+
+def _process_alive(pid: int, start: int | None) -> bool:
+    """Whether process *pid* still runs (a zombie does not; a pid reused since does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    except OSError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill(0)
+    if state in ("Z", "X"):
+        return False
+    return start is None or _process_start(pid) == start

@@ -156,3 +156,40 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+# -- names that resolve where a test says (crawl child process) ---------------------------------
+
+try:  # the crawl child imports this module by name (TWISTED_DNS_RESOLVER); the test process may not need it
+    from twisted.internet import defer
+
+    from crawler.dns import GuardedResolver
+except ImportError:  # pragma: no cover - Scrapy is a dependency of the project
+    GuardedResolver = object  # type: ignore[assignment,misc]
+
+
+class HostsResolver(GuardedResolver):  # type: ignore[misc,valid-type]
+    """The project's resolver with an /etc/hosts of the test's own: the ``FAULTSITE_HOSTS`` setting
+    maps names to addresses (``{"cms.baothu.test": "127.0.0.2"}``); other names go to the system.
+
+    A crawl uses it with ``settings={"TWISTED_DNS_RESOLVER": "faultsite.HostsResolver",
+    "FAULTSITE_HOSTS": {...}}`` and this folder on the child's PYTHONPATH (``resolver_settings``).
+    Only the lookup is replaced: the vetting of the answer is the real one.
+    """
+
+    hosts: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> HostsResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.hosts = {k.lower(): v for k, v in crawler.settings.getdict("FAULTSITE_HOSTS").items()}
+        return resolver
+
+    def lookup(self, name: str, timeout: Any = ()) -> Any:
+        address = self.hosts.get(name.lower())
+        return defer.succeed(address) if address else super().lookup(name, timeout)
+
+
+def resolver_settings(hosts: dict[str, str]) -> dict[str, Any]:
+    """Crawl settings that make *hosts* (name → address) resolve through ``HostsResolver``."""
+    return {"TWISTED_DNS_RESOLVER": "faultsite.HostsResolver", "FAULTSITE_HOSTS": hosts}

@@ -125,7 +125,7 @@ def spider(tmp_path: Path) -> NewsSpider:
     crawler = get_crawler(NewsSpider, {"NEWS_DB": str(tmp_path / "n.db")})
     crawler.stats.open_spider()
     sp = NewsSpider.from_crawler(crawler, sources_file=str(reg))
-    sp.known = {"https://baocantho.com.vn/known-a1.html"}
+    sp.known = sp._keys({"https://baocantho.com.vn/known-a1.html"})
     return sp
 
 
@@ -183,8 +183,31 @@ def test_spider_article_uses_same_site_canonical(spider: NewsSpider) -> None:
     assert item["title"] == "HĐND thành phố Cần Thơ họp chuyên đề"
     assert item["site"] == "cantho" and item["province"] == "Thành phố Cần Thơ"
     assert item["published"] == "2025-10-01T08:00:00+07:00" and item["html"] == ARTICLE
-    # the same page reached again under its canonical URL is not yielded twice
-    assert list(spider.parse_article(resp, source=_source(spider))) == []
+    assert item["aliases"] == [url]  # the URL requested is recorded as an alias, never fetched again
+
+
+def test_spider_stores_a_page_whose_canonical_is_stored_under_the_stored_spelling(spider: NewsSpider) -> None:
+    """A page naming an already stored article as canonical (here over http and on www.) is handed
+    to the store under the stored URL, so that the store makes the requested URL an alias."""
+    spider.known = spider._keys({"https://baocantho.com.vn/x-a7.html"})
+    url = "http://www.baocantho.com.vn/in/x-a7.html"  # a print path
+    req = Request(url, meta={"article_url": url})
+    page = ARTICLE.replace('href="/x-a7.html"', 'href="http://www.baocantho.com.vn/x-a7.html/"')
+    resp = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=req,
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+    [item] = list(spider.parse_article(resp, source=_source(spider)))
+    assert item["url"] == "https://baocantho.com.vn/x-a7.html" and item["aliases"] == [url]
+
+
+def test_a_canonical_naming_the_homepage_or_a_section_is_ignored(spider: NewsSpider) -> None:
+    url = "https://baocantho.com.vn/y-a8.html"
+    for bad in ("/", "/thoi-su/", "/thoi-su/trang-2.html"):
+        req = Request(url, meta={"article_url": url})
+        page = ARTICLE.replace('href="/x-a7.html"', f'href="{bad}"')
+        resp = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=req,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+        [item] = list(spider.parse_article(resp, source=_source(spider)))
+        assert item["url"] == url and item["aliases"] == [], bad
 
 
 def test_spider_rejects_unknown_source_names_and_bad_since(tmp_path: Path) -> None:

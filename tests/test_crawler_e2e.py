@@ -202,9 +202,19 @@ def test_max_section_pages_bounds_pagination(tiny_site, tmp_path: Path) -> None:
 
 
 def test_run_crawl_reports_child_failure(tmp_path: Path) -> None:
+    from crawler.registry import SourceError
+    from db.store import Store
+
     bad = {"name": "x", "province": "Huế", "homepage": "http://127.0.0.1:9/", "sections": ["/"]}
-    with pytest.raises(RuntimeError, match="crawl failed"):
+    with pytest.raises(SourceError, match="unknown source"):  # refused before any child starts
         run_crawl(tmp_path / "news.db", sources=[bad], names=["no-such-source"], settings=FAST)
+    assert not (tmp_path / "news.db").exists()
+    broken = {**FAST, "ITEM_PIPELINES": {"crawler.no_such_module.Pipeline": 300}}
+    with pytest.raises(RuntimeError, match="crawl failed"):
+        run_crawl(tmp_path / "news.db", sources=[bad], settings=broken)
+    with Store(tmp_path / "news.db") as store:
+        [run] = store.db.execute("SELECT status FROM runs").fetchall()
+    assert run == ("failed",)  # the row the crashed child never took over is closed, not left running
 
 
 def test_demo_site_crawl(tmp_path: Path) -> None:

@@ -11,6 +11,12 @@ homepage: when a source has no feed or sitemap, or none of them answers, the spi
 them from robots.txt ``Sitemap:`` lines, the homepage's ``<link rel="alternate">`` feeds and the
 well-known sitemap paths, and reads the homepage for article links as well.
 
+Each source's URLs are canonicalised with its own policy (``[source.canonical]`` in the registry:
+tracking parameters dropped; ``http``/``https``, ``www.``/``m.`` and a trailing slash unified in the
+seen-URL key), so a variant of a stored article is never fetched.  Listings are read newest entry
+first, and at most ``max_articles`` new article URLs (registry, else MAX_ARTICLES_PER_SOURCE) are
+requested per source and run: the rest wait for the next night, newest first again.
+
 Spider arguments (``-a``): ``sources_file`` (TOML/JSON registry, default the bundled one),
 ``sources`` (comma-separated names to restrict to), ``since`` (YYYY-MM-DD: skip listings dated
 earlier and drop older articles), ``max_section_pages`` (overrides the MAX_SECTION_PAGES setting).
@@ -29,28 +35,40 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery import (
+    MAX_XML_BYTES,
     Entry,
     conditional_headers,
     expand_sitemap_template,
     fallback_sitemaps,
     feed_links,
-    is_feed,
+    gunzip,
     is_news_sitemap,
+    newest_first,
     page_links,
-    parse_feed,
-    parse_sitemap,
+    parse_listing,
     robots_sitemaps,
     robots_url,
 )
 from crawler.encoding import decode_html
+from crawler.extensions import NotStarted
 from crawler.extraction import extract_article
 from crawler.faults import SourceCounts, body_kind, error_kind, link_problem
 from crawler.items import ArticleItem
-from crawler.registry import Source, load_sources
-from crawler.urls import canonical_url, host_allowed, host_of, looks_like_article, page_number
+from crawler.registry import Source, load_sources, select_sources
+from crawler.urls import (
+    DEFAULT_POLICY,
+    UrlPolicy,
+    canonical_url,
+    host_allowed,
+    host_of,
+    looks_like_article,
+    page_number,
+    url_key,
+)
 
 logger = logging.getLogger(__name__)
 
+ARTICLE_PRIORITY = 10  # article requests go before pagination and listings (priority 0)
 STAT = "news/"  # prefix of this spider's counters in Scrapy's stats
 # Global counter → per-source counter (``crawler.faults.SOURCE_KEYS``); "errors/X" go to errors.
 _SOURCE_KEY = {
@@ -66,6 +84,8 @@ _SOURCE_KEY = {
     "sections_fetched": "listings_fetched",
     "listings_failed": "listings_failed",
     "listings_unchanged": "listings_unchanged",
+    "capped": "capped",
+    "unfinished": "unfinished",
 }
 
 
@@ -84,14 +104,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        registry = load_sources(sources_file or None)
-        if sources:
-            wanted = [n.strip() for n in str(sources).split(",") if n.strip()]
-            by_name = {s.name: s for s in registry}
-            unknown = [n for n in wanted if n not in by_name]
-            if unknown:
-                raise ValueError(f"unknown source(s) {unknown}; the registry has {sorted(by_name)}")
-            registry = [by_name[n] for n in wanted]
+        registry = select_sources(load_sources(sources_file or None), sources)
         self.sources: list[Source] = registry
         # A source may itself live on a private address (tests, an intranet mirror); no other
         # private address is ever requested (crawler.middlewares.GuardMiddleware).
@@ -105,8 +118,9 @@ class NewsSpider(scrapy.Spider):
         except ValueError as exc:
             raise ValueError(f"since must be YYYY-MM-DD, got {since!r}") from exc
         self._max_pages_arg = int(max_section_pages) if max_section_pages else None
-        self.known: set[str] = set()
-        self.seen_articles: set[str] = set()
+        self.known: dict[str, str] = {}  # seen-URL key → the stored URL (articles and aliases)
+        self.seen_articles: set[str] = set()  # keys of article URLs met in this run
+        self._requested: dict[str, int] = {}  # source name → article requests made in this run
         self.seen_pages: set[str] = set()
         self.feed_store: Any = None  # db.store.Store for feed/sitemap validators, opened in start()
         self._pending: dict[str, int] = {}  # source name -> configured listings not answered yet
@@ -145,47 +159,83 @@ class NewsSpider(scrapy.Spider):
     def _too_old(self, when: datetime | None) -> bool:
         return bool(self.since and when and when.date() < self.since)
 
-    def _load_known(self) -> set[str]:
-        """Canonical URLs already stored; imported here so unit tests need no database."""
+    def _load_known(self) -> dict[str, str]:
+        """The seen-URL set: key → URL of every stored article and alias, each keyed with the
+        policy of the source its host belongs to (imported here so unit tests need no database)."""
         from db.store import Store
 
         store = Store(self.crawler.settings.get("NEWS_DB"))
         try:
-            return store.known_urls()
+            urls = store.known_urls()
         finally:
             store.close()
+        return self._keys(urls)
 
-    def _article_request(self, url: str, source: Source, count_offsite: bool = True) -> scrapy.Request | None:
-        """A request for an article URL, or None if refused (counted), already seen or stored.
+    def _keys(self, urls: set[str]) -> dict[str, str]:
+        policies: dict[str, UrlPolicy] = {}
+        known: dict[str, str] = {}
+        for url in urls:
+            host = host_of(url)
+            policy = policies.get(host)
+            if policy is None:
+                owner = next((s for s in self.sources if host_allowed(url, s.allowed_domains)), None)
+                policy = policies[host] = owner.url_policy if owner else DEFAULT_POLICY
+            known[url_key(url, policy)] = url
+        return known
+
+    def _cap(self, source: Source) -> int:
+        """New article URLs this source may request in this run."""
+        return source.max_articles or self.crawler.settings.getint("MAX_ARTICLES_PER_SOURCE", 300)
+
+    def _capped(self, source: Source) -> bool:
+        return self._requested.get(source.name, 0) >= self._cap(source)
+
+    def _article_request(
+        self, url: str, source: Source, count_offsite: bool = True, canonical: bool = False
+    ) -> scrapy.Request | None:
+        """A request for an article URL, or None if refused (counted), already seen or stored,
+        or over the source's cap (counted as ``capped``: left for the next night).
 
         ``dont_filter``: deduplication is ours (``seen_articles``, the store, the guard
         middleware), so that Scrapy's dupe filter neither swallows a redirect loop silently nor,
-        after a resumed JOBDIR, drops an article it had queued but never stored.
+        after a resumed JOBDIR, drops an article it had queued but never stored.  The guard
+        middleware applies the off-site rule to redirects itself.  *canonical*: *url* came from
+        ``canonical_url`` with the source's policy already.
         """
         if not self._allowed(url, source, count_offsite):
             return None
-        canon = canonical_url(url)
+        policy = source.url_policy
+        canon = url if canonical else canonical_url(url, policy=policy)
         if not canon:
             return None
-        if canon in self.seen_articles:
+        key = url_key(canon, policy)
+        if key in self.seen_articles:
             return None
-        self.seen_articles.add(canon)
+        self.seen_articles.add(key)
         self._inc("discovered", source=source)
-        if canon in self.known:
+        if key in self.known:
             self._inc("skipped_known", source=source)
             return None
+        if self._capped(source):
+            self._inc("capped", source=source)
+            return None
+        made = self._requested.get(source.name, 0)
+        self._requested[source.name] = made + 1
         return scrapy.Request(
             canon,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"source": source},
-            meta={"article_url": canon, "news_kind": "article"},
-            priority=10,  # finish articles before wandering further into pagination
+            meta={"article_url": canon, "article_key": key, "news_kind": "article"},
+            # Above pagination (0), and one lower for each request of the source, so that its
+            # articles are fetched in the order found (listings newest first) whatever the
+            # scheduler's queue order (Scrapy's is LIFO, which fetched feeds oldest first).
+            priority=ARTICLE_PRIORITY + max(1, self._cap(source) - made),
             dont_filter=True,
         )
 
     def _page_request(self, url: str, source: Source, callback: Any, **cb_kwargs: Any) -> scrapy.Request | None:
-        canon = canonical_url(url)
+        canon = canonical_url(url, policy=source.url_policy)
         if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
             return None
         self.seen_pages.add(canon)
@@ -204,9 +254,10 @@ class NewsSpider(scrapy.Spider):
         """A conditional request for a feed or sitemap (304 is handled, not an error).
 
         *configured*: listed in the registry (its failure counts towards discovery); *probe*: a
-        guessed well-known location, whose 404 is logged quietly.
+        guessed well-known location, whose 404 is logged quietly.  A listing may be as large as
+        the sitemap protocol allows (50 MB uncompressed), beyond DOWNLOAD_MAXSIZE for pages.
         """
-        canon = canonical_url(url)
+        canon = canonical_url(url, policy=source.url_policy)
         if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
             return None
         self.seen_pages.add(canon)
@@ -223,6 +274,7 @@ class NewsSpider(scrapy.Spider):
                 "probe": probe,
                 "validators": validators,
                 "news_kind": "listing",
+                "download_maxsize": max(MAX_XML_BYTES, self.crawler.settings.getint("DOWNLOAD_MAXSIZE")),
             },
             dont_filter=True,
         )
@@ -324,7 +376,11 @@ class NewsSpider(scrapy.Spider):
     # -- discovery callbacks ----------------------------------------------------------------
 
     def parse_listing_xml(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
-        """A feed or a sitemap (index or urlset), whatever the URL claimed it was; 304: unchanged."""
+        """A feed or a sitemap (index or urlset), whatever the URL claimed it was; 304: unchanged.
+
+        Parsed once; a gzip body that inflates past the sitemap limit fails the listing as
+        ``too_large_decompressed`` (a decompression bomb is a failure, not an empty listing).
+        """
         meta = _meta(response)
         if response.status == 304:
             self._inc("listings_unchanged", source=source)
@@ -332,15 +388,19 @@ class NewsSpider(scrapy.Spider):
             yield from self._listing_done(source, meta, ok=True)
             return
         self._inc("listings_fetched", source=source)
-        body = response.body
-        if is_feed(body):
+        body, too_large = gunzip(response.body)
+        if too_large:
+            logger.warning("%s: gzip body inflates past %d bytes: refused", response.url, MAX_XML_BYTES)
+            self._inc("listings_failed", source=source)
+            self._inc("errors/too_large_decompressed", source=source)
+            yield from self._listing_done(source, meta, ok=False)
+            return
+        kind, entries = parse_listing(body, response.url)
+        if kind == "feed":
             self._save_validators(response, keep=False)
             yield from self._listing_done(source, meta, ok=True)
-            entries = parse_feed(body, response.url, keep_unfollowable=True)
             yield from self._entries(entries, source, check_pattern=False)
-            return
-        kind, entries = parse_sitemap(body, response.url)
-        if kind == "index":
+        elif kind == "index":
             if self.feed_store is not None:
                 self.feed_store.save_feed_validators(canonical_url(response.url) or response.url, None, None, 200)
             yield from self._listing_done(source, meta, ok=True)
@@ -395,6 +455,9 @@ class NewsSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """Errback of feed/sitemap requests: log it; when all configured ones failed, discover."""
         request = failure.request
+        if failure.check(NotStarted):  # the time limit, not the listing: nothing to discover
+            self._inc("unfinished", source=request.cb_kwargs.get("source"))
+            return
         if request.meta.get("probe") and failure.check(HttpError):
             self._inc("probes_missing")
             logger.info("no listing at %s (%s)", request.url, failure.value.response.status)
@@ -403,14 +466,31 @@ class NewsSpider(scrapy.Spider):
         yield from self._listing_done(request.cb_kwargs["source"], request.meta, ok=False)
 
     def _entries(self, entries: list[Entry], source: Source, check_pattern: bool) -> Iterator[scrapy.Request]:
+        """Article requests for a listing's entries, newest first, until the source's cap.
+
+        Entries come absolute but as written (``parse_listing``); each is canonicalised only when
+        its turn comes, so a 100,000-entry feed costs one parse and one sort before the first
+        request, and the entries past the cap cost nothing.
+        """
         pattern = source.article_re
-        for entry in entries:
-            if check_pattern and not looks_like_article(entry.url, pattern):
-                continue  # sitemaps also list sections, tags and static pages
+        policy = source.url_policy
+        ordered = newest_first(entries)
+        for i, entry in enumerate(ordered):
+            if self._capped(source):
+                self._inc("capped", len(ordered) - i, source=source)
+                logger.info("%s: %d listed URL(s) left for the next run (max_articles %d reached)",
+                            source.name, len(ordered) - i, self._cap(source))
+                return
+            url, canonical = entry.url, False
+            if check_pattern:
+                canon = canonical_url(entry.url, policy=policy)
+                if not canon or not looks_like_article(canon, pattern):
+                    continue  # sitemaps also list sections, tags and static pages
+                url, canonical = canon, True
             if self._too_old(entry.date):
                 self._inc("too_old", source=source)
                 continue
-            if req := self._article_request(entry.url, source):
+            if req := self._article_request(url, source, canonical=canonical):
                 yield req
 
     def parse_section(self, response: Response, source: Source, depth: int) -> Iterator[scrapy.Request]:
@@ -419,7 +499,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             logger.warning("%s: section page is not text", response.url)
             return
-        links, nexts = page_links(response.text, response.url)
+        links, nexts = page_links(response.text, response.url, source.url_policy)
         pattern = source.article_re
         for url in links:
             if looks_like_article(url, pattern) and (req := self._article_request(url, source, count_offsite=False)):
@@ -464,21 +544,13 @@ class NewsSpider(scrapy.Spider):
         if data is None:
             self._fail("not_article", response.url, source)
             return
-        url = requested
-        page_canonical = canonical_url(data["canonical_url"], response.url) if data["canonical_url"] else None
-        if page_canonical and host_allowed(page_canonical, source.allowed_domains):
-            url = page_canonical
-        if url != requested:
-            if url in self.known or url in self.seen_articles:
-                self._inc("duplicates", source=source)
-                logger.info("%s is a copy of already seen %s", requested, url)
-                return
-            self.seen_articles.add(url)
+        url, aliases = self._article_url(requested, response.url, data["canonical_url"], source)
         if self.since and data["published"] and data["published"][:10] < self.since.isoformat():
             self._inc("too_old", source=source)
             return
         yield ArticleItem(
             url=url,
+            aliases=aliases,
             site=source.name,
             province=source.province,
             title=data["title"],
@@ -489,6 +561,46 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         )
 
+    def _article_url(
+        self, requested: str, final: str, page_canonical: str | None, source: Source
+    ) -> tuple[str, list[str]]:
+        """``(URL to store the page under, other URLs that led to it)``.
+
+        The page's ``rel=canonical`` wins when it is on the source's site and plausible (an
+        article URL, not the homepage or a section some CMSs name on every page).  When its key
+        is already known, the stored spelling is used, so that the store records the requested
+        URL as an alias instead of a second article.  The requested URL and the URL a redirect
+        ended at become aliases: neither is fetched again.
+        """
+        policy = source.url_policy
+        url = requested
+        canonical = canonical_url(page_canonical, final, policy=policy) if page_canonical else None
+        on_site = canonical and host_allowed(canonical, source.allowed_domains)
+        if canonical and on_site and self._plausible(canonical, requested, source):
+            url = canonical
+        key = url_key(url, policy)
+        url = self.known.get(key, url)
+        if url != requested:
+            if key in self.seen_articles or key in self.known:
+                logger.info("%s is a copy of %s", requested, url)
+            self.seen_articles.add(key)
+        final_canon = canonical_url(final, policy=policy)
+        aliases = [u for u in dict.fromkeys((requested, final_canon)) if u and u != url]
+        return url, aliases
+
+    @staticmethod
+    def _plausible(canonical: str, requested: str, source: Source) -> bool:
+        """Whether a page's canonical URL may name the article: some CMSs write the homepage or
+        the section as every page's canonical, which would make every article an alias of it."""
+        pattern = source.article_re
+        variants = {canonical}
+        if source.url_policy.unify_trailing_slash:  # "/x-a7.html/" names "/x-a7.html"
+            variants |= {canonical.rstrip("/"), canonical.rstrip("/") + "/"}
+        if looks_like_article(requested, pattern) and not any(looks_like_article(v, pattern) for v in variants):
+            return False
+        path = canonical.split("://", 1)[-1].partition("/")[2]
+        return bool(path.strip("/")) and page_number(canonical) is None
+
     def _fail(self, kind: str, url: str, source: Source | None = None, detail: str = "") -> None:
         self._inc("failed", source=source)
         self._inc(f"errors/{kind}", source=source)
@@ -497,9 +609,12 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: count the failure by type (after Scrapy's retries)."""
         source: Source | None = failure.request.cb_kwargs.get("source")
+        if failure.check(NotStarted):  # the crawl's time limit: asked again next night
+            self._inc("unfinished", source=source)
+            return
         kind = error_kind(failure)
         if kind is None:
-            if failure.request.meta.get("article_url") in self.known:
+            if failure.request.meta.get("article_key") in self.known:
                 self._inc("skipped_known", source=source)  # replayed from a resumed queue
             else:
                 self._inc("ignored")
@@ -510,6 +625,9 @@ class NewsSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         """Errback of feed/sitemap/section requests: a broken listing is logged, not fatal."""
         source: Source | None = failure.request.cb_kwargs.get("source")
+        if failure.check(NotStarted):
+            self._inc("unfinished", source=source)
+            return
         kind = error_kind(failure)
         if kind is None:
             self._inc("ignored")
