@@ -248,6 +248,23 @@ CASES = [
     ),
     # ``qua mạng`` right after the figure names its channel
     ("Mỗi tuần xã nhận gần 600 hồ sơ, khoảng 70% qua mạng.", [(70, "about", "online_share")]),
+    # --- issue 12 ---
+    # từ X% … trở lên with words between; a rate per year before trở lên; a range keeps its first end
+    ("Phấn đấu từ 85% số hộ trở lên được dùng nước sạch.", [(85, "over", "other")]),
+    ("Các phường phải đạt từ 70% chỉ tiêu trở lên.", [(70, "over", "other")]),
+    ("Thu ngân sách tăng bình quân 9%/năm trở lên.", [(9, "over", "other")]),
+    ("Tỷ lệ hồ sơ trực tuyến đạt từ 60% đến 70%.", [(60, "exact", "online_share"), (70, "exact", "online_share")]),
+    ("Thu ngân sách tăng từ 12-15% trở lên.", [(12, "exact", "other"), (15, "over", "other")]),
+    # beating a target by a share is a comparison, not a bound (P3)
+    ("Thu nhập bình quân năm 2025 vượt 26% so với nghị quyết đề ra.", [(26, "exact", "other")]),
+    ("Tỷ lệ hồ sơ trực tuyến vượt 90%.", [(90, "over", "online_share")]),
+    # headlines in capitals, also when the lead runs on after them on the same line
+    ("HƠN 97% HỒ SƠ ĐƯỢC GIẢI QUYẾT TRƯỚC/ĐÚNG HẠN", [(97, "over", "on_time")]),
+    ("TỪ 75% HỘ DÂN TRỞ LÊN CÓ NƯỚC SẠCH", [(75, "over", "other")]),
+    (
+        "GẦN 96% HỒ SƠ GIẢI QUYẾT SỚM Sáng 4/9, tỷ lệ hồ sơ trực tuyến của xã tiếp tục tăng.",
+        [(96, "about", "on_time")],
+    ),
 ]
 
 

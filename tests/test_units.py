@@ -248,6 +248,68 @@ CASES = [
         "Tỉnh Thái Bình công bố nghị quyết. Xã mới được lập trên cơ sở nhập các xã: Quỳnh Trang, Quỳnh Bảo.",
         {("xã", "Quỳnh Trang", "Hưng Yên"), ("xã", "Quỳnh Bảo", "Hưng Yên"), ("tỉnh", "Thái Bình", "Hưng Yên")},
     ),
+    # --- issue 12 ---
+    # abolished districts listed after one plural type word, Central Highlands names included
+    (
+        "Sau sắp xếp, các huyện Krông Pắc, Cư M’gar và Buôn Đôn (cũ) không còn.",
+        {("huyện", "Krông Pắc", "Đắk Lắk"), ("huyện", "Cư M’gar", "Đắk Lắk"), ("huyện", "Buôn Đôn", "Đắk Lắk")},
+    ),
+    (
+        "Tỉnh giải thể các huyện: Hương Sơn, Vũ Quang, Đức Thọ.",
+        {("huyện", "Hương Sơn", "Hà Tĩnh"), ("huyện", "Vũ Quang", "Hà Tĩnh"), ("huyện", "Đức Thọ", "Hà Tĩnh")},
+    ),
+    (
+        "Các huyện Lắk (cũ), Krông Ana (cũ) và Cư Kuin (cũ) đã kết thúc hoạt động.",
+        {("huyện", "Lắk", "Đắk Lắk"), ("huyện", "Krông Ana", "Đắk Lắk"), ("huyện", "Cư Kuin", "Đắk Lắk")},
+    ),
+    (
+        "Trước đây, các huyện Đăk Glei, Đăk Tô, Ngọc Hồi thuộc tỉnh Kon Tum.",
+        {("huyện", "Đăk Glei", "Quảng Ngãi"), ("huyện", "Đăk Tô", "Quảng Ngãi"), ("huyện", "Ngọc Hồi", "Quảng Ngãi"),
+         ("tỉnh", "Kon Tum", "Quảng Ngãi")},
+    ),
+    (
+        "Các huyện, thị xã: Hương Khê, Hương Sơn, Kỳ Anh đã giải thể.",
+        {("huyện", "Hương Khê", "Hà Tĩnh"), ("huyện", "Hương Sơn", "Hà Tĩnh"), ("huyện", "Kỳ Anh", "Hà Tĩnh")},
+    ),
+    # apostrophes and ethnic-minority spellings: one unit per name however it is spelt
+    (
+        "Đoàn công tác làm việc tại xã Ea H’Leo, sau đó về xã Ea H'leo để kiểm tra.",
+        {("xã", "Ea H’Leo", "Đắk Lắk")},
+    ),
+    ("Lãnh đạo xã Đăk Mil cho biết, người dân xã Đắk Mil rất phấn khởi.", {("xã", "Đăk Mil", "Lâm Đồng")}),
+    ("Người dân xã Ya Grai đến làm thủ tục.", {("xã", "Ya Grai", "Gia Lai")}),
+    ("Cán bộ xã Đạ K'Nàng tiếp dân.", {("xã", "Đạ K'Nàng", "Lâm Đồng")}),
+    # a ward named like a province is not the province, and lies in it
+    ("Trung tâm phục vụ hành chính công phường Bắc Ninh tiếp nhận 300 hồ sơ.", {("phường", "Bắc Ninh", "Bắc Ninh")}),
+    ("Đại hội Đảng bộ phường Hải Dương lần thứ nhất.", {("phường", "Hải Dương", "Hải Phòng")}),
+    (
+        "Lãnh đạo phường Đông Hà, Quảng Trị tiếp đoàn công tác.",
+        {("phường", "Đông Hà", "Quảng Trị"), ("tỉnh", "Quảng Trị", "Quảng Trị")},
+    ),
+    (
+        "Phường sẽ phối hợp với các phường Khánh Hậu, Long An chia sẻ kinh nghiệm.",
+        {("phường", "Khánh Hậu", "Tây Ninh"), ("phường", "Long An", "Tây Ninh")},
+    ),
+    # a list under several type words, after `bao gồm:`; a commune named like an old province in it
+    (
+        "Kế hoạch chọn 6 xã, phường làm điểm, bao gồm: Long Hồ, Phú Quới, Hòa Bình, Trà Ôn; các phường: Thanh Đức.",
+        {("xã", "Long Hồ", "Vĩnh Long"), ("xã", "Phú Quới", "Vĩnh Long"), ("xã", "Hòa Bình", "Vĩnh Long"),
+         ("xã", "Trà Ôn", "Vĩnh Long"), ("phường", "Thanh Đức", "Vĩnh Long")},
+    ),
+    (
+        "Phường Thuận Hóa được lập từ 3 phường cũ là, Phú Hội, Phú Nhuận và Vĩnh Ninh.",
+        {("phường", "Thuận Hóa", "Huế"), ("phường", "Phú Hội", "Huế"), ("phường", "Phú Nhuận", "Huế"),
+         ("phường", "Vĩnh Ninh", "Huế")},
+    ),
+    # coordinated type words before a colon: the list is read once, each name with its own type
+    (
+        "Phường mới được lập từ 3 phường, xã: Bến Thủy, Trung Đô và Hưng Hòa.",
+        {("phường", "Bến Thủy", "Nghệ An"), ("phường", "Trung Đô", "Nghệ An"), ("xã", "Hưng Hòa", "Nghệ An")},
+    ),
+    # a descriptive word between a singular type word and a known name
+    ("Điểm trường xã vùng cao Mường Lống vừa có mạng internet.", {("xã", "Mường Lống", "Nghệ An")}),
+    # units abroad are not Vietnam's
+    ("Xã Ia Mơ kết nghĩa với xã Ka Liêng (huyện Sa Mây, tỉnh Attapư, Lào).", {("xã", "Ia Mơ", "Gia Lai")}),
 ]
 
 

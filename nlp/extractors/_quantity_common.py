@@ -149,16 +149,33 @@ def lexicon_matcher(name: str) -> PhraseMatcher:
 
 
 def _word_aligned(doc: Doc, start: int, end: int) -> bool:
-    """A one-syllable phrase must be a whole underthesea word: ``nhận`` is not in ``xác nhận``."""
+    """A one-syllable phrase must be a whole underthesea word: ``nhận`` is not in ``xác nhận``.
+
+    underthesea sometimes glues a lowercase word onto an abbreviation or a number before it
+    (``TP.HCM nhận``, one word in a headline): a word that starts with such a token and goes on in
+    lowercase is two words, so the lowercase syllable still starts one."""
     if end - start != 1:
         return True
-    if not doc[start]._.wstart:
+    if not doc[start]._.wstart and not _after_glued_abbreviation(doc, start):
         return False
     if end < len(doc):
         nxt = doc[end]
         if nxt.is_alpha and not nxt._.wstart:
             return False
     return True
+
+
+def _after_glued_abbreviation(doc: Doc, i: int) -> bool:
+    """Is the lowercase token ``i`` glued by the segmenter onto an upper-case abbreviation or a
+    number right before it (``TP.HCM nhận``, ``UBND giao``)?"""
+    tok = doc[i]
+    if i == 0 or not tok.text.islower():
+        return False
+    prev = doc[i - 1]
+    if prev.is_space or prev.whitespace_ != " ":
+        return False
+    text = prev.text
+    return (text.isupper() and len(text) >= 2) or text[:1].isdigit()
 
 
 def _doc_matches(adoc: ArticleDoc, lexicon: str) -> list[tuple[int, int, str]]:

@@ -15,7 +15,14 @@ What happened to the dossiers is read from the kind verbs next to the count, ins
   a status in the chain wins; a ratio takes the last (completion) verb (D1); a chain that starts
   with intake counts intake (D2); otherwise the last verb;
 - else the verbs after the noun (``42.420 hồ sơ được tiếp nhận và giải quyết`` → received);
-- else the count splits the one before it (``trong đó …``) and takes its kind (D9);
+- else what surrounds the count (issue 12): a count in brackets after a share, or after
+  ``tương ứng (với)``, counts what the share's ``tỷ lệ …`` phrase measures (``tỷ lệ nộp hồ sơ trực
+  tuyến đạt 72% (224/310 hồ sơ)`` → received, online); a count that restates or splits a count of
+  something else shares its verb (``tiếp nhận 75 lượt công dân (38 hồ sơ)``); a sentence that
+  ranks places or fields by their dossiers gives intake unless it names a verb (``Nhiều hồ sơ nhất
+  thuộc lĩnh vực …``, ``xã A dẫn đầu với …``); a total after a noun phrase that names what
+  is counted takes that phrase's kind (``Hồ sơ tiếp nhận …, có tổng số / tổng cộng N``);
+- else the count splits the one before it (``trong đó …``, ``Cụ thể, …``) and takes its kind (D9);
 - else a label before a colon in the sentence names the kind of the list after it (``Hồ sơ tiếp
   nhận theo hình thức: trực tuyến 640 hồ sơ; …``), or a heading line ending with ``:`` does for
   the list lines under it (``Những địa phương tiếp nhận nhiều hồ sơ nhất gồm:`` / ``- Phường A:
@@ -71,8 +78,10 @@ _PERIOD_RE = re.compile(r"[IVX]{1,4}|[1-9]|1[0-2]|0[1-9]")
 _WINDOW = 15
 _FAR_WINDOW = 30
 _MAX_COUNT = 10**9
-# Words that open a breakdown of the previous sentence's count ("Trong đó, 30 hồ sơ …").
-_BREAKDOWN_OPENERS = (("trong", "đó"), ("trong", "số", "đó"), ("trong", "số", "này"))
+# Rate words: the kind verbs after them are the rate's (``… hồ sơ với tỷ lệ giải quyết đúng hạn``).
+_RATE_HEADS = (("tỷ", "lệ"), ("tỉ", "lệ"))
+_OPEN_QUOTES = frozenset({"“", '"', "‘"})
+_CLOSE_QUOTES = frozenset({"”", '"', "’"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ class _Context:
     approx: frozenset[tuple[str, ...]]
     pairs: frozenset[tuple[str, str]]
     so_words: frozenset[tuple[str, ...]]
+    openers: tuple[tuple[str, ...], ...] = ()
+    restate: frozenset[tuple[str, ...]] = frozenset()
+    equiv: frozenset[tuple[str, ...]] = frozenset()
+    ranking: frozenset[tuple[str, ...]] = frozenset()
+    totals: frozenset[tuple[str, ...]] = frozenset()
+    counters: frozenset[tuple[str, ...]] = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +131,12 @@ def _context() -> _Context:
         copulas=frozenset(roles.get("copula", set())),
         so_words=frozenset(roles.get("so_word", set())),
         approx=frozenset(roles.get("approx", set())),
+        openers=tuple(sorted(roles.get("opener", set()), key=len, reverse=True)),
+        restate=frozenset(roles.get("restate", set())),
+        equiv=frozenset(roles.get("equiv", set())),
+        ranking=frozenset(roles.get("ranking", set())),
+        totals=frozenset(roles.get("total", set())),
+        counters=frozenset(roles.get("counter", set())),
         # Two-word kind phrases ``trễ hạn``, ``sớm hẹn``: their first word can stand alone in a
         # coordination that shares the second (``trễ và quá hạn``, ``sớm, đúng hẹn``).
         pairs=frozenset(
@@ -233,7 +254,16 @@ class _SentenceReader:
 
     # ---- windows ---------------------------------------------------------------------------
     def pre_window(self, ks: int) -> int:
-        """First position of the clause that leads up to the number at ``ks``."""
+        """First position of the clause that leads up to the number at ``ks``.
+
+        A count that restates or splits a count of something else written just before it
+        (``tiếp nhận 75 lượt công dân (38 hồ sơ)``, ``… 92 yêu cầu, 51 hồ sơ``, ``nhận 12
+        trường hợp, gồm 5 hồ sơ …``) shares that count's clause, and so its verb."""
+        other = self._restated_from(ks)
+        if other is not None:
+            return self.pre_window(other)
+        qual = qualifier_before(self.lows, ks)
+        q0 = qual[1] if qual else ks
         start = ks
         j = ks - 1
         limit = max(0, ks - _WINDOW)
@@ -243,8 +273,10 @@ class _SentenceReader:
                 start = j - 2  # an abbreviation introduced in brackets, ``hồ sơ (HS) tiếp nhận: N``
                 j -= 3
                 continue
-            if low == "(" and j == ks - 1:
-                start = j  # ``được tiếp nhận trực tiếp (7,7 ngàn HS)``: the count annotates the phrase before
+            if low == "(" and j in (ks - 1, q0 - 1):
+                # ``được tiếp nhận trực tiếp (7,7 ngàn HS)``, ``ít hồ sơ phát sinh (dưới
+                # 50 hồ sơ)``: the count annotates the phrase before.
+                start = j
                 j -= 1
                 continue
             if low in _HARD_STOPS:
@@ -262,6 +294,34 @@ class _SentenceReader:
             start = j
             j -= 1
         return start
+
+    def _restated_from(self, ks: int) -> int | None:
+        """Position of the count of something else that the count at ``ks`` restates or splits,
+        else ``None``: a kind verb, a number, one to three words naming another thing (not a dossier
+        noun, no kind verb), then a ``restate`` word (``(``, ``,``, ``gồm``) right before the count
+        (``tiếp nhận 75 lượt công dân (38 hồ sơ)``, ``nhận 12 trường hợp, gồm 5 hồ sơ``)."""
+        qual = qualifier_before(self.lows, ks)
+        k = qual[1] if qual else ks
+        if k > 0 and self.lows[k - 1] == ":":
+            k -= 1
+        sep = self._phrase_ending(self.ctx.restate, k)
+        if sep is None:
+            return None
+        k -= len(sep)
+        x = k
+        while x > 0 and k - x < 3 and self.toks[x - 1].is_word and not _is_number_tok(self.toks[x - 1].text):
+            x -= 1
+        if x == k or x == 0 or not _is_number_tok(self.toks[x - 1].text):
+            return None
+        if scale_of(self.lows[x]):
+            return None  # ``12 nghìn hồ sơ, 3 nghìn …``: the words are a scale, not another noun
+        if any(self._noun_at(y) is not None for y in range(x, k)):
+            return None  # a list of dossier counts: each reads its own clause
+        if any(m.label != "none" for m in self.view.in_range(KINDS_LEX, x, k)):
+            return None
+        num = x - 1
+        got = qualifier_before(self.lows, num)
+        return num if self._kind_left(got[1] if got else num) else None
 
     def _count_ends_before(self, j: int) -> bool:
         """Is the clause before the separator at ``j`` the remark of an earlier count (``1,07 ngàn HS
@@ -295,16 +355,56 @@ class _SentenceReader:
                 if close is not None:  # "1.102 hồ sơ (chiếm 59,7%) được nộp trực tuyến"
                     j = close + 1
                     continue
+            if low in _OPEN_QUOTES and self._quote_end(j) is not None:
+                j += 1  # ``với trạng thái “trễ hạn”``: a status quoted from a system
+                continue
+            if low in _CLOSE_QUOTES and j > start and any(self.lows[x] in _OPEN_QUOTES for x in range(start, j)):
+                j += 1
+                continue
             if low in _HARD_STOPS or low == ":" or low in _DASHES:
                 break
             if low == "trong" and j + 1 < self.n and self.lows[j + 1] in ("đó", "số"):
                 break
+            if tuple(self.lows[j : j + 2]) in _RATE_HEADS:
+                break  # ``hồ sơ với tỷ lệ trả kết quả đúng hạn là 99%``: the verbs are the rate's
+            if low in ("và", "cùng") and (after := self._other_count_shares(j)) is not None:
+                j = after  # ``510 hồ sơ và 320 công văn được tiếp nhận``: one predicate for both
+                continue
             if low in _SOFT_STOPS and (not self._chain_sep(j) or self._count_follows(j)):
                 break
             if _is_number_tok(self.toks[j].text) and self.view.covering(CHANNELS_LEX, j) is None:
                 break
             j += 1
         return j
+
+    def _quote_end(self, j: int) -> int | None:
+        """The closing quote of a short quotation opened at ``j`` (at most six tokens, no clause
+        stop inside), else ``None``."""
+        for x in range(j + 1, min(self.n, j + 8)):
+            if self.lows[x] in _CLOSE_QUOTES:
+                return x if x > j + 1 else None
+            if self.lows[x] in _HARD_STOPS or self.lows[x] in (",", ":"):
+                return None
+        return None
+
+    def _other_count_shares(self, j: int) -> int | None:
+        """After the counted noun, ``và`` + a count of another thing + the verb they share
+        (``510 hồ sơ và 320 công văn được tiếp nhận``): the position of
+        that verb, else ``None``. A second count of dossiers is its own item, with its own verbs."""
+        x = j + 1
+        if x >= self.n or not _is_number_tok(self.toks[x].text):
+            return None
+        y = x + 1
+        if y < self.n and scale_of(self.lows[y]):
+            y += 1
+        z = y
+        while z < self.n and z - y < 3 and self.toks[z].is_word and not self._kind_right(z):
+            if self._noun_at(z) is not None:
+                return None
+            z += 1
+        if z == y or not self._kind_right(z):
+            return None
+        return z
 
     def _aside_end(self, j: int) -> int | None:
         """The ``)`` closing a short aside opened at ``j`` that holds no count (an abbreviation or
@@ -463,6 +563,10 @@ class _SentenceReader:
             if self._ends_with(self.ctx.blockers, ks):
                 return None  # "trong năm 2025 hồ sơ …" is a year
             return _Count(ks, ke, value, total, True, noun_end)
+        # ``12 trường hợp, gồm 5 hồ sơ …``: a counter word whose breakdown names dossiers.
+        counter = next((c for c in self.ctx.counters if tuple(self.lows[u : u + len(c)]) == c), None)
+        if counter is not None and self._splits_into_dossiers(u + len(counter)):
+            return _Count(ks, ke, value, total, True, u + len(counter))
         # A count whose noun was written before it, or left out in a breakdown (D10).
         if u < self.n and not (self.toks[u].is_punct and self.toks[u].text not in ("%", "/")):
             if not self._ends_with(self.ctx.followers, u + 1) and not any(
@@ -490,6 +594,31 @@ class _SentenceReader:
         if in_breakdown and has_kind:
             return _Count(ks, ke, value, total, False, ke)
         return None
+
+    def _splits_into_dossiers(self, x: int) -> bool:
+        """Does a breakdown into counts of dossiers start at ``x`` (``gồm 5 hồ sơ khai sinh``,
+        ``, bao gồm: 12 hồ sơ …``)?"""
+        if x < self.n and self.lows[x] == ",":
+            x += 1
+        sep = next((r for r in self.ctx.restate if r[0].isalpha() and tuple(self.lows[x : x + len(r)]) == r), None)
+        if sep is None:
+            return False
+        x += len(sep)
+        if x < self.n and self.lows[x] == ":":
+            x += 1
+        if x >= self.n:
+            return False
+        if _is_number_tok(self.toks[x].text):
+            y = x + 1
+        else:
+            y = x
+            while y < self.n and self.lows[y] in NUMBER_WORDS and y - x < 4:
+                y += 1
+            if y == x:
+                return False
+        if y < self.n and scale_of(self.lows[y]):
+            y += 1
+        return self._noun_at(y) is not None
 
     def _percent_at(self, u: int) -> bool:
         """Does a percent sign or ``phần trăm`` start at ``u``?"""
@@ -573,6 +702,7 @@ class _SentenceReader:
         post = self._kinds_in(c.noun_end if c.direct else c.end, hi, nearest_last=False)
         post_status = [k for k in post if k in _STATUS]
         source = "verb"
+        share_channel: str | None = None
         if post_status:
             kind = _last_status(post_status)
             if kind == "on_time" and pre and pre[-1] == "pending":
@@ -581,8 +711,15 @@ class _SentenceReader:
             kind = _decide(pre, c.total is not None)
         elif post:
             kind = _decide(post, c.total is not None)
+        elif (share := self._share_before(c.start)) is not None:
+            kind, source = share[0], "share"
+            share_channel = share[1]
         elif self.last_kind is not None:
             kind, source = self.last_kind, "inherited"
+        elif (ranked := self._ranking_kind()) is not None:
+            kind, source = ranked, "ranking"
+        elif (topic := self._topic_kind(c.start)) is not None:
+            kind, source = topic, "topic"
         elif (label := self._label_kind(c.start)) is not None:
             kind, source = label, "label"
         elif self.list_kind is not None:
@@ -592,7 +729,7 @@ class _SentenceReader:
         else:
             kind, source = "other", "default"
         self.last_kind = kind
-        channel = self._channel(lo, hi, c.start)
+        channel = share_channel or self._channel(lo, hi, c.start)
         t0, t1 = self.toks[c.start], self.toks[c.end - 1]
         qualifier = qualifier_before(self.lows, c.start)
         data = {
@@ -607,6 +744,86 @@ class _SentenceReader:
         }
         return Fact("dossiers", data, t0.start, t1.end, self.view.sentence.index)
 
+    def _share_before(self, ks: int) -> tuple[str, str | None] | None:
+        """The kind and channel of the share a count converts: a count in brackets right after a
+        percentage (``xét tỷ lệ hồ sơ nộp qua mạng, xã đạt 68,2% (1.364/2.000 hồ sơ)``) or after
+        ``tương ứng (với)`` (``… chiếm 72% (tương đương 5.040 hồ sơ)``) counts what the
+        share measures: the verbs and channel of its ``tỷ lệ …`` phrase. ``None`` when there is no
+        such share or its phrase names no kind."""
+        qual = qualifier_before(self.lows, ks)
+        k = qual[1] if qual else ks
+        equiv = self._phrase_ending(self.ctx.equiv, k)
+        if equiv is not None:
+            k -= len(equiv)
+        if k > 0 and self.lows[k - 1] in ("(", ","):
+            k -= 1
+        elif equiv is None:
+            return None
+        if k >= 2 and self.lows[k - 1] == "%":
+            num = k - 2
+        elif k >= 3 and tuple(self.lows[k - 2 : k]) == ("phần", "trăm"):
+            num = k - 3
+        else:
+            return None
+        if not _is_number_tok(self.toks[num].text):
+            return None
+        start = num
+        rate = None
+        for x in range(num - 1, max(-1, num - _FAR_WINDOW - 1), -1):
+            if self.lows[x] in _HARD_STOPS or self.lows[x] == ":" or _is_number_tok(self.toks[x].text):
+                break
+            start = x
+            if rate is None and tuple(self.lows[x : x + 2]) in _RATE_HEADS:
+                rate = x
+        # The share's ``tỷ lệ …`` phrase, else its whole clause (``Hồ sơ nộp trực tuyến đạt tỷ lệ 72%``).
+        for lo in ([rate] if rate is not None else []) + [start]:
+            kinds = self._kinds_in(lo, num, nearest_last=True)
+            channel = self._channel(lo, num, num)
+            if kinds:
+                return _decide(kinds, False), channel
+            if channel is not None:
+                return "received", channel  # ``tỷ lệ hồ sơ trực tuyến đạt 80% (800/1.000 hồ sơ)``: submitted online
+        return None
+
+    def _ranking_kind(self) -> str | None:
+        """The kind of a count in a sentence that ranks places or fields by their number of
+        dossiers (``ranking`` rows: ``Nhiều hồ sơ nhất thuộc lĩnh vực đất đai (820 hồ sơ)``,
+        ``xã A dẫn đầu với 1.204 hồ sơ``): the verbs of the ranking phrase's clause, else intake,
+        the number a place or field is ranked by when nothing else is said."""
+        for r in range(self.n):
+            got = next((p for p in self.ctx.ranking if tuple(self.lows[r : r + len(p)]) == p), None)
+            if got is None:
+                continue
+            lo = r
+            while lo > 0 and r - lo < _WINDOW and self.lows[lo - 1] not in _HARD_STOPS and self.lows[lo - 1] != ":":
+                lo -= 1
+            kinds = self._kinds_in(lo, r + len(got), nearest_last=True)
+            return _decide(kinds, False) if kinds else "received"
+        return None
+
+    def _topic_kind(self, ks: int) -> str | None:
+        """The kind of a total introduced after a noun phrase that names what is counted (``Hồ sơ
+        tiếp nhận thuộc thẩm quyền cấp xã, có tổng số 4.120 hồ sơ``, ``Hồ sơ tiếp nhận trực tuyến,
+        trực tiếp và qua bưu chính, tổng cộng 3.400 hồ sơ``): the verbs of that phrase, which runs
+        back over commas to the start of the sentence (or a ``;``/``:``) and holds no other number."""
+        qual = qualifier_before(self.lows, ks)
+        k = qual[1] if qual else ks
+        total = self._phrase_ending(self.ctx.totals, k)
+        if total is None:
+            return None
+        k -= len(total)
+        if k == 0 or self.lows[k - 1] != ",":
+            return None
+        lo = k - 1
+        while lo > 0 and self.lows[lo - 1] not in _HARD_STOPS and self.lows[lo - 1] != ":":
+            if _is_number_tok(self.toks[lo - 1].text):
+                return None
+            lo -= 1
+        if not any(self._noun_at(x) is not None for x in range(lo, k - 1)):
+            return None
+        kinds = self._kinds_in(lo, k - 1, nearest_last=True)
+        return _decide(kinds, False) if kinds else None
+
     def _label_kind(self, ks: int) -> str | None:
         """The kind a label before a colon earlier in the sentence gives the list after it
         (``Số hồ sơ tiếp nhận theo hình thức: trực tuyến 820 hồ sơ; trực tiếp 310 hồ sơ``)."""
@@ -619,7 +836,9 @@ class _SentenceReader:
         return heading_kind(self.view, lo, colon)
 
     def _opens_breakdown(self) -> bool:
-        return any(tuple(self.lows[: len(o)]) == o for o in _BREAKDOWN_OPENERS)
+        """Does the sentence open with ``Trong đó``, ``Cụ thể`` (``opener`` rows): a breakdown of
+        the count before it?"""
+        return any(tuple(self.lows[: len(o)]) == o for o in self.ctx.openers)
 
 
 def _last_status(statuses: list[str]) -> str:

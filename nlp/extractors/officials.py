@@ -17,7 +17,12 @@ them rather than any particular article:
 * a plural title before a colon goes to everyone listed after it (``các Ủy viên Trung ương Đảng:
   A, t1; B, t2``);
 * a short reference (``Đồng chí Kiên đồng thời là t``) goes to the one full name of the article
-  whose given (or family) name it is.
+  whose given (or family) name it is;
+* a list after ``N đồng chí:`` or ``các ông:`` whose names carry their own appositions shares the
+  predicate after it (``Ba đồng chí: A, t1; B, t2; C, t3 được bầu giữ chức t``), and a plural title
+  before ``gồm các ông:`` or a colon goes to every name listed (bare names included);
+* a career list runs past a term (``t1 khóa XIX, t2``); a bare honorific subject (``Bà đã kinh qua
+  các chức vụ t1, t2``) is the person named last before it.
 
 A *title* is a position head from ``data/positions.tsv`` (``Phó Chủ tịch``, ``PBT``, ``TUV``,
 ``Công chức`` + a civil-servant field such as ``Tư pháp – Hộ tịch`` …)
@@ -201,6 +206,20 @@ def _surnames() -> frozenset[str]:
     return frozenset(fold(r[0]).split()[0] for r in read_rows("surnames.txt"))
 
 
+@functools.lru_cache(maxsize=1)
+def _name_prefixes() -> frozenset[str]:
+    """Prefixes after which a name may have five syllables (``name_prefixes.txt``)."""
+    return frozenset(fold(r[0]).replace("’", "'") for r in read_rows("name_prefixes.txt"))
+
+
+def _max_name(words: list[_Tok]) -> int:
+    """The longest name that may start at ``words[0]``: five syllables after an Ê Đê or Jrai
+    prefix (``Y Nhơn Niê K’Long``), else four."""
+    if words and (words[0].key in _name_prefixes() or words[0].key.split("'")[0] + "'" in _name_prefixes()):
+        return MAX_NAME
+    return 4
+
+
 # --------------------------------------------------------------------------- tokens
 
 
@@ -380,6 +399,10 @@ class _Person:
     titles: list[tuple[int, int, _Entry]] = field(default_factory=list)
     short: bool = False  # ``đồng chí Kiên``: one syllable of a name the article gives in full
     group: int = -1  # the names listed after one plural honorific (``hai đồng chí A và B``)
+    # The items of a list after a plural honorific, each with its own apposition (``Ba đồng chí: A,
+    # t1; B, t2; C, t3 được bầu giữ chức t``): a predicate after the list goes to every item.
+    listed: int = -1
+    pronoun: bool = False  # ``Bà đã kinh qua các chức vụ …``: the person named last before it
 
 
 def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
@@ -469,10 +492,10 @@ def _split_name(toks: list[_Tok], s: int, e: int, prev_kind: str) -> int | None:
     if not run or _is_place(run):
         return None
     best: tuple[int, int] | None = None  # (score, start)
-    for n in range(min(4, len(run)), MIN_NAME - 1, -1):
+    for n in range(min(MAX_NAME, len(run)), MIN_NAME - 1, -1):
         k = len(run) - n
         name, prefix = run[k:], run[:k]
-        if not _name_ok(name):
+        if n > _max_name(name) or not _name_ok(name):
             continue
         if prefix and _is_place(prefix):
             score = 3
@@ -508,6 +531,7 @@ class _Scanner:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.n = len(toks)
+        self.lists: list[tuple[int, int]] = []  # (id, start) of lists after ``N đồng chí:``
 
     # ---- title tails
 
@@ -523,8 +547,9 @@ class _Scanner:
         limit = min(self.n, i + MAX_TAIL)
         while j < limit:
             t = toks[j]
-            if cues["stop"].match(toks, j) and t.lower:
-                break
+            stop = cues["stop"].match(toks, j, word_start=False) if t.lower else None
+            if stop is not None and (len(stop.words) > 1 or cues["stop"].match(toks, j) is not None):
+                break  # a two-word stop (``nhiệm kỳ``) even where the segmenter glued it to the name
             if j > i and t.lower and cues["appoint"].match(toks, j):
                 break  # ``Chỉ huy trưởng Ban CHQS xã | giữ chức …``: a title never holds its appointment
             if _is_honorific_at(toks, j) and (t.lower or t.key in ("ông", "bà", "đồng")):
@@ -597,6 +622,28 @@ class _Scanner:
         while j > i and toks[j - 1].key in ("và", "&", "số"):
             j -= 1
         return j
+
+    def term_end(self, j: int) -> int:
+        """End of the term written after a title ending at ``j`` (``khóa XIX``, ``nhiệm kỳ 2020 -
+        2025``, ``khóa XV, nhiệm kỳ 2020-2025``), else ``j``."""
+        toks, k = self.toks, j
+        while k < self.n:
+            m = k + 1 if toks[k].text == "," and k > j else k
+            if m < self.n and toks[m].key in ("khóa", "khoá"):
+                m += 1
+            elif m + 1 < self.n and toks[m].key == "nhiệm" and toks[m + 1].key == "kỳ":
+                m += 2
+            else:
+                break
+            start = m
+            while m < self.n and (
+                toks[m].text.isdigit() or toks[m].text in _DASHES or re.fullmatch(r"[IVXLC]+", toks[m].text)
+            ):
+                m += 1
+            if m == start:
+                break
+            k = m
+        return k
 
     def _on_behalf(self, i: int) -> bool:
         """Does the head at ``i`` follow ``(thừa) ủy quyền``? ``quyền`` there is no acting marker."""
@@ -704,13 +751,18 @@ class _Scanner:
                 end = self.tail(j + hl)
                 titles.append(_Title(j, end, head))
                 h = None
-                if end < self.n and self.toks[end].key in _TITLE_SEPS:
-                    nxt = _head_at(self.toks, end + 1)
+                # A career list goes on past a term (``t1 khóa XIX, t2``, ``t1 nhiệm kỳ 2020-2025, t2``):
+                # the term is dropped (O5), the next title is read.
+                k = self.term_end(end)
+                if k < self.n and self.toks[k].key in _TITLE_SEPS:
+                    nxt = _head_at(self.toks, k + 1)
                     if nxt is not None:
-                        j = end + 1
+                        j = k + 1
                         h = nxt
             chain = _Chain(titles)
             cue = _cues()["appoint"].match_ending(self.toks, i)
+            if cue is None and i > 1 and self.toks[i - 1].text == ":":
+                cue = _cues()["appoint"].match_ending(self.toks, i - 1)  # ``giữ các chức vụ: t1, t2``
             if cue is not None:
                 chain.cue = (i - len(cue.words), i)
             out.append(chain)
@@ -745,7 +797,7 @@ class _Scanner:
             b += len(h.words)
         if e - b < MIN_NAME:
             return None
-        if self._honorific_before(b) and e - b <= 4 and _name_ok(toks[b:e], surname=False):
+        if self._honorific_before(b) and e - b <= _max_name(toks[b:e]) and _name_ok(toks[b:e], surname=False):
             return self._check_name(b, e, True)
         for n in range(min(4, e - b), MIN_NAME - 1, -1):
             k = e - n
@@ -781,18 +833,26 @@ class _Scanner:
         e = _honorifics().match_ending(toks, b - 1)
         return e is not None and e.kind == "credit"
 
-    def right_name(self, j: int) -> tuple[int, int, bool] | None:
+    def right_name(self, j: int, opens: bool = False) -> tuple[int, int, bool] | None:
         """``Chủ tịch UBND xã, ông X``, ``(Giám đốc Trung tâm – bà X``: an honorific and a name
-        right after a chain, after a comma or a dash."""
+        right after a chain, after a comma or a dash. A chain that ``opens`` its sentence or
+        caption may also be followed by a bare name and its verb (``Giám đốc Sở Y tế tỉnh Kon Tum,
+        Rơ Châm Hùng kiểm tra …``): a name with a listed family name, then a lowercase word."""
         toks = self.toks
         k = j + 1 if j < self.n and (toks[j].text == "," or toks[j].text in _DASHES) else j
         k = self._after_doi_voi(j) or k
         h = _is_honorific_at(toks, k)
+        if h is None and opens and k > j:
+            e = min(_cap_run_end(toks, k, self.n), k + 4)
+            if e - k >= MIN_NAME and e < self.n and toks[e].lower and _name_ok(toks[k:e]) \
+                    and not _is_place(toks[k:e]) and _head_at(toks, e) is None:
+                return k, e, False
+            return None
         if h is None or h.kind == "status":
             return None
         b = k + len(h.words)
         e = _cap_run_end(toks, b, self.n)
-        e = min(e, b + 4)
+        e = min(e, b + _max_name(toks[b:e]))
         if e - b < MIN_NAME or not _name_ok(toks[b:e], surname=False):
             return None
         return b, e, True
@@ -816,15 +876,62 @@ class _Scanner:
             k = e
         return out
 
-    def heads_a_list(self, chain: _Chain) -> bool:
-        """``các Ủy viên Trung ương Đảng: Nguyễn Văn A, t1; Trần Văn B, t2``: a plural title before a
-        colon is held by every person of the list after it."""
+    def heads_a_list(self, chain: _Chain) -> int | None:
+        """``các Ủy viên Trung ương Đảng: Nguyễn Văn A, t1; Trần Văn B, t2``, ``Các Phó Bí thư Tỉnh ủy
+        gồm các ông: A (t1), B (t2)``: a plural title before a colon (or ``gồm``) is held by every
+        person of the list after it. Returns where the list starts, else ``None``."""
         first, last = chain.titles[0], chain.titles[-1]
-        if last.end >= self.n or self.toks[last.end].text != ":" or first.start == 0:
-            return False
+        if last.end >= self.n or first.start == 0:
+            return None
         plural = _cues().get("plural")
-        return plural is not None and self.toks[first.start - 1].key in ("các", "những") and \
-            plural.match(self.toks, first.start - 1) is not None
+        if plural is None or self.toks[first.start - 1].key not in ("các", "những") or \
+                plural.match(self.toks, first.start - 1) is None:
+            return None
+        k = last.end
+        if self.toks[k].key in ("gồm", "là") or tuple(t.key for t in self.toks[k : k + 2]) == ("bao", "gồm"):
+            k += 2 if self.toks[k].key == "bao" else 1
+            if k < self.n and self.toks[k].key == "có":
+                k += 1
+            if k < self.n and self.toks[k].key in ("các", "những"):
+                h = _is_honorific_at(self.toks, k + 1)
+                k = k + 1 + len(h.words) if h is not None else k
+        if k < self.n and self.toks[k].text == ":":
+            return k + 1
+        return None
+
+    def listed_people(self, k: int) -> list[tuple[int, int]]:
+        """The names of a list running from ``k`` to the end of the sentence: an item starts the
+        list or follows ``,`` ``;`` ``và``, may open with an honorific, and is a name of 2–5
+        syllables that the capitals do not run on from; what follows a name up to the next item
+        (an apposition, a bracket) is skipped. The list is vouched for by what introduced it
+        (a plural honorific or title), so the family name need not be a listed one."""
+        toks, out = self.toks, []
+        stop = next((x for x in range(k, self.n) if toks[x].text in (".", "!", "?")), self.n)
+        i, expect, depth = k, True, 0
+        while i < stop:
+            t = toks[i]
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and expect:
+                b = i
+                h = _is_honorific_at(toks, b)
+                if h is not None:
+                    b += len(h.words)
+                e = min(_cap_run_end(toks, b, self.n), b + MAX_NAME)
+                expect = False
+                if e - b >= MIN_NAME and _name_ok(toks[b:e], surname=False) and not _is_place(toks[b:e]) \
+                        and _head_at(toks, b) is None and _organisations().match(toks, b) is None \
+                        and (e >= self.n or not toks[e].title_case) and not self._credit_before(b) \
+                        and (e >= self.n or not toks[e].lower or toks[e].wstart):
+                    out.append((b, e))
+                    i = e
+                    continue
+            if depth == 0 and (t.text in (",", ";") or t.key == "và"):
+                expect = True
+            i += 1
+        return out
 
     def _after_doi_voi(self, j: int) -> int | None:
         """``miễn nhiệm chức vụ Chủ tịch UBND xã khóa I, nhiệm kỳ 2021 - 2026 đối với ông X``: the
@@ -862,9 +969,12 @@ class _Scanner:
                 continue
             b = i + len(h.words)
             plural = self._plural_before(i)
+            if plural and b + 1 < self.n and toks[b].text == "," and (h2 := _is_honorific_at(toks, b + 1)):
+                b += 1 + len(h2.words)  # ``các ông, bà A, B``: coordinated honorifics
             if plural and b < self.n and toks[b].text == ":":
                 b += 1
-            e = min(_cap_run_end(toks, b, self.n), b + 4)
+                self.lists.append((i, b))  # ``Ba đồng chí: A, t1; B, t2 …``
+            e = min(_cap_run_end(toks, b, self.n), b + _max_name(toks[b : b + 1]))
             if e - b >= MIN_NAME and _name_ok(toks[b:e], surname=False) and not self._credit_before(b):
                 if _inside_word(toks, i):
                     i += 1
@@ -899,7 +1009,8 @@ class _Scanner:
             if _is_honorific_at(toks, b) is not None:
                 return k  # ``và đồng chí C``: the main loop reads it
             e = _cap_run_end(toks, b, self.n)
-            if not MIN_NAME <= e - b <= 4 or not _name_ok(toks[b:e], surname=False) or _is_place(toks[b:e]):
+            name = toks[b:e]
+            if not MIN_NAME <= e - b <= _max_name(name) or not _name_ok(name, surname=False) or _is_place(name):
                 return k
             out.append((b, e, False, group))
             k = e
@@ -944,8 +1055,8 @@ def _gap_ok(toks: list[_Tok], s: int, e: int) -> bool:
             k += len(org.words)
             continue
         t = toks[k]
-        if t.cap or t.key in ("của", "đã", "vừa", "chính thức"):
-            k += 1
+        if t.cap or t.key in ("của", "đã", "vừa", "chính thức", "và") or t.text == ",":
+            k += 1  # ``… khóa XV, được bầu``; ``tham gia Ban Chấp hành và giữ chức``
             continue
         if t.key in ("khóa", "khoá", "nhiệm", "kỳ") or t.text.isdigit() or t.text in _DASHES:
             k += 1  # the term of the subject's title (``Chủ tịch HĐND xã khóa IX được bầu …``, O5)
@@ -987,7 +1098,8 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
 
     def person(b: int, e: int, span_end: int, short: bool = False) -> _Person:
         for p in persons:
-            if p.first == b:
+            # ``Chá A Páo`` read from a list, ``A Páo`` from its apposition: one person.
+            if p.first == b or (p.first < b < p.last and e == p.last):
                 p.span_end = max(p.span_end, span_end)
                 return p
         p = _Person(_text(adoc, toks, b, e), b, e, span_end, short=short)
@@ -997,12 +1109,18 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
     # Subjects named with an honorific, even before any title is known.
     for b, e, short, group in sc.honorific_names():
         person(b, e, e, short).group = group
+    for lid, start in sc.lists:
+        for b, e in sc.listed_people(start):
+            person(b, e, e).listed = lid
 
     shared: list[tuple[int, list[_Title]]] = []  # (list start, titles) of ``các Ủy viên …: A, t1; B, t2``
     for chain in chains:
         titles = chain.titles
-        if sc.heads_a_list(chain):
-            shared.append((titles[-1].end + 1, titles))
+        list_start = sc.heads_a_list(chain)
+        if list_start is not None:
+            shared.append((list_start, titles))
+            for b, e in sc.listed_people(list_start):
+                person(b, e, e)
             continue
         left = sc.left_name(titles[0].start) if chain.cue is None else None
         if left is None and chain.cue is None:
@@ -1048,6 +1166,13 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
                     p.titles.append((t.start, t.end, t.head))
             if subjects:
                 continue
+            pro = _pronoun_subject(toks, chain.cue[0])
+            if pro is not None:
+                p = _Person("", pro, pro, titles[-1].end, pronoun=True)
+                persons.append(p)
+                for t in titles:
+                    p.titles.append((t.start, t.end, t.head))
+                continue
         pending: list[_Title] = []
         for t in titles:
             pending.append(t)
@@ -1068,7 +1193,9 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
                 owner.titles.append((p.start, p.end, p.head))
             owner.span_end = max(owner.span_end, pending[-1].end)
         elif pending:
-            right = sc.right_name(titles[-1].end)
+            s0 = titles[0].start
+            opens = s0 == 0 or toks[s0 - 1].text in ("|", "-", "–", "—", "*", "•", "+")
+            right = sc.right_name(titles[-1].end, opens=opens)
             if right is not None:
                 owner = person(right[0], right[1], right[1])
                 for p in pending:
@@ -1082,6 +1209,23 @@ def _scan_block(adoc: ArticleDoc, toks: list[_Tok]) -> list[tuple[_Person, list[
     return [(p, toks) for p in persons]
 
 
+def _pronoun_subject(toks: list[_Tok], cue_start: int) -> int | None:
+    """``Bà đã kinh qua các chức vụ …``, ``Năm 2019, bà được điều động làm …``: a clause whose
+    subject is a bare honorific (no name after it) right before an appointment cue, opening the
+    sentence or following a comma. Returns the honorific's position, else ``None``."""
+    for h in range(cue_start - 1, -1, -1):
+        if h > 0 and toks[h - 1].text != ",":
+            continue
+        e = _is_honorific_at(toks, h)
+        if e is None or e.kind != "honorific":
+            continue
+        b = h + len(e.words)
+        if b < cue_start and toks[b].title_case:
+            return None  # a name follows: not a pronoun
+        return h if _gap_ok(toks, b, cue_start) else None
+    return None
+
+
 def _cue_subjects(toks: list[_Tok], persons: list[_Person], cue_start: int) -> list[_Person]:
     """The person (and the persons coordinated with it) an appointment cue follows."""
     before = sorted((p for p in persons if p.span_end <= cue_start), key=lambda p: p.first)
@@ -1090,6 +1234,8 @@ def _cue_subjects(toks: list[_Tok], persons: list[_Person], cue_start: int) -> l
     last = max(before, key=lambda p: p.span_end)
     if not _gap_ok(toks, last.span_end, cue_start):
         return []
+    if last.listed >= 0:
+        return [p for p in before if p.listed == last.listed]
     group = [last]
     idx = before.index(last)
     while idx > 0:
@@ -1158,8 +1304,16 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         except Exception:
             log.debug("officials: block at %d failed", toks[0].start if toks else -1, exc_info=True)
             continue
-    full_names = {fold(p.name): p.name for p, _ in found if not p.short}
+    full_names = {fold(p.name): p.name for p, _ in found if not p.short and not p.pronoun}
+    last_named: str | None = None
     for p, btoks in found:
+        if p.pronoun:
+            # ``Bà Hoàng Thị Yến quê ở … Bà đã kinh qua các chức vụ …``: the person named last.
+            if last_named is None:
+                continue
+            p.name = last_named
+        elif not p.short:
+            last_named = p.name
         if not p.titles:
             continue
         if p.short:
@@ -1182,6 +1336,7 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
                 continue
             org, place = _title_parts(btoks, s, e)
             _add_title(entry, title, head.value, org, place)
+    _merge_cut_names(merged, order)
     facts: list[Fact] = []
     for key in order:
         data = merged[key]
@@ -1193,6 +1348,26 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         start, end, sent = mentions[0]
         facts.append(Fact("officials", data, start, end, sent, mentions))
     return facts
+
+
+def _merge_cut_names(merged: dict[str, dict[str, Any]], order: list[str]) -> None:
+    """A name of three or more syllables that begins another name of the article, with a title
+    the two share, is that person's name cut short (a caption's ``Phó Chủ tịch UBND xã Phạm Thị
+    Kim`` beside ``Phạm Thị Kim Oanh``): its titles go to the full name."""
+    for key in list(order):
+        words = key.split()
+        if len(words) < 3:
+            continue
+        longer = [k for k in order if k != key and k.startswith(key + " ")]
+        if len(longer) != 1:
+            continue
+        short, full = merged[key], merged[longer[0]]
+        if not any(_same_position(a, b) for a in short["titles"] for b in full["titles"]):
+            continue
+        for i, title in enumerate(short["titles"]):
+            _add_title(full, title, short["_roles"][i], short["_organisations"][i], short["_places"][i])
+        order.remove(key)
+        del merged[key]
 
 
 def _expand_short(short: str, full_names: dict[str, str]) -> str | None:

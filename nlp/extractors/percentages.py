@@ -43,7 +43,7 @@ import logging
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import Match, SentView, load_lexicon, qualifier_before, sentence_views
+from nlp.extractors._quantity_common import Match, SentView, Tok, load_lexicon, qualifier_before, sentence_views
 from nlp.facts import Fact
 from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of, scaled
 
@@ -140,6 +140,28 @@ def _is_num(text: str) -> bool:
     return bool(NUMBER_RE.fullmatch(text))
 
 
+def _is_caps_word(tok: Tok) -> bool:
+    return tok.is_word and tok.text.isupper() and any(ch.isalpha() for ch in tok.text)
+
+
+def _headline_breaks(toks: list[Tok]) -> frozenset[int]:
+    """Positions where a headline in capitals ends and ordinary text begins on the same line
+    (``HƠN 98% HỒ SƠ GIẢI QUYẾT ĐÚNG HẠN Sáng 12/8, …``): a capitalised word in mixed case right
+    after three or more words in capitals. No phrase of the headline runs on into the lead."""
+    out: set[int] = set()
+    caps = 0
+    for k, tok in enumerate(toks):
+        if not tok.is_word:
+            continue
+        if _is_caps_word(tok):
+            caps += 1
+            continue
+        if caps >= 3 and tok.text[:1].isupper():
+            out.add(k)
+        caps = 0
+    return frozenset(out)
+
+
 class _SentencePercents:
     """Finds and describes the percentages of one sentence."""
 
@@ -156,6 +178,7 @@ class _SentencePercents:
         # What the sentence before measured (``Tỷ lệ hồ sơ nộp trực tuyến …``): a figure here with
         # no subject of its own (``nhiều xã chỉ đạt khoảng 40%``) refers back to it.
         self.prev_topic = prev_topic
+        self.breaks = _headline_breaks(self.toks)
 
     # ---- finding ---------------------------------------------------------------------------
     def mentions(self) -> list[_Mention]:
@@ -203,12 +226,43 @@ class _SentencePercents:
     # ---- qualifier -------------------------------------------------------------------------
     def qualifier(self, m: _Mention) -> str:
         after_at = m.end
+        if after_at + 1 < self.n and self.lows[after_at] == "/" and self.toks[after_at + 1].is_word:
+            after_at += 2  # ``10%/năm trở lên``: a rate per year, then its bound
         for phrase, qual in self.roles.qualifiers_after:
             if tuple(self.lows[after_at : after_at + len(phrase)]) == phrase:
                 return qual
         got = qualifier_before(self.lows, m.qual_at)
-        # ``cao hơn 1,39% so với năm 2023``: a difference, not a bound (P3).
-        return got[0] if got else "exact"
+        if got and got[0] == "over" and self.lows[got[1]] == "vượt" and self._compared(m.end):
+            return "exact"  # ``vượt 38% so với kế hoạch``: by how much a target was beaten (P3)
+        if got:
+            # ``cao hơn 1,39% so với năm 2023``: a difference, not a bound (P3).
+            return got[0]
+        if not m.is_range_head and m.qual_at > 0 and self.lows[m.qual_at - 1] == "từ":
+            bound = self._bound_after(m.end)
+            if bound is not None:
+                return bound  # ``từ 70% chỉ tiêu trở lên``: the bound closes the phrase ``từ`` opens
+        return "exact"
+
+    def _compared(self, a: int) -> bool:
+        """Does ``so với`` follow the figure within a few words (a comparison with a target)?"""
+        for j in range(a, min(self.n, a + 4)):
+            if tuple(self.lows[j : j + 2]) == ("so", "với"):
+                return True
+            if self.lows[j] in _CLAUSE_STOPS:
+                return False
+        return False
+
+    def _bound_after(self, a: int) -> str | None:
+        """The qualifier of ``trở lên``/``trở xuống`` closing, a few words after the figure, a phrase
+        opened by ``từ`` before it (``từ 80% số hộ trở lên``); ``None`` when the clause, another
+        number or the end of a range (``đến``) comes first."""
+        for j in range(a, min(self.n, a + 8)):
+            for phrase, qual in self.roles.qualifiers_after:
+                if tuple(self.lows[j : j + len(phrase)]) == phrase:
+                    return qual
+            if self.lows[j] in _CLAUSE_STOPS or self.lows[j] in _RANGE_SEPS or _is_num(self.toks[j].text):
+                return None
+        return None
 
     def _qualifier_start(self, q: int) -> int:
         """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
@@ -230,9 +284,12 @@ class _SentencePercents:
         return out
 
     def _clause_start(self, q: int) -> int:
-        """Start of the clause ending at ``q``: after a clause stop or an earlier percentage."""
+        """Start of the clause ending at ``q``: after a clause stop, an earlier percentage or the
+        end of a headline in capitals."""
         j = q - 1
         while j >= 0 and q - j <= 30:
+            if j + 1 in self.breaks:
+                break
             if self.lows[j] in _CLAUSE_STOPS and not self._inside_phrase(j):
                 break
             if self.lows[j] == "%" or (self.lows[j] == "trăm" and j > 0 and self.lows[j - 1] == "phần"):
@@ -246,6 +303,8 @@ class _SentencePercents:
         j = a
         limit = min(self.n, a + (45 if strong else 15))
         while j < limit:
+            if j in self.breaks and j > a:
+                break  # ``HƠN 98% HỒ SƠ ĐÚNG HẠN Sáng 12/8, …``: the headline ends, the lead begins
             low = self.lows[j]
             if low == "(":
                 close = next((x for x in range(j + 1, min(self.n, j + 5)) if self.lows[x] == ")"), None)

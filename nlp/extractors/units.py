@@ -11,6 +11,11 @@ capitalised (``UBND xã Tân Thành Bình Trần Quan Vinh``). The gazetteer (20
 gives the longest known name; an unknown capitalised run is kept only when it does not look like
 a person's name or an ordinary phrase cut in the middle of a word.
 
+Names of the Central Highlands are looked up through their spelling variants (`Đăk`/`Đắk`,
+`Ya`/`Ia`, with or without the apostrophe) and merged into one unit; units whose written parents
+run up to a foreign country are not Vietnam's; a province name after a unit that lies in it is that
+unit's province, even where a ward carries the province's name (`phường Đông Hà, Quảng Trị`).
+
 The province comes from the text first (``xã X, tỉnh Y``, ``xã X (Y)``, ``… thuộc quận Z``), then
 from the gazetteer narrowed by the article's own provinces and the source site's province; when
 several provinces remain it is ``None`` and the candidate codes go to ``_candidates``.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +83,34 @@ class _Resources:
     list_intro: frozenset[str]  # `như`, `gồm`, `là`, `:`, `(`: its names follow
     gap_stop: frozenset[str]  # `của`, `thuộc`, `trên`: the names after it are not its units
     enum_stop: frozenset[str]  # `Trung tâm`, `Công an`: a clause head, not another unit name
+    # Spelling-variant key → the gazetteer's name keys (`đăk mil` → `đắk mil`, `ya ly` → `ia li`).
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    descriptors: frozenset[str] = frozenset()  # `vùng cao`, `biên giới`: between a type word and its name
+    foreign: frozenset[str] = frozenset()  # `Campuchia`, `Lào`: the units before them are not Vietnam's
+
+
+# The Central Highlands' ethnic-minority names are written several ways: `Đăk`/`Đắk`/`Đak`/`Dak`,
+# `Ya`/`Ia`, with or without the apostrophe (`Ea H'leo`, `Ea H’Leo`, `Ea Hleo`). One variant key
+# folds them; the gazetteer's own spelling is looked up through it when the written one is unknown.
+_DAK_RE = re.compile(r"(?<!\S)(?:đăk|đắk|đak|dak|đăc|đắc|đác|đak)(?!\S)")
+_YA_RE = re.compile(r"(?<!\S)ya(?!\S)")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def variant_key(key: str) -> str:
+    """The spelling-variant key of a name key (``name_key``): apostrophes dropped, the `Đăk`
+    family written `đắk`, a syllable `ya` written `ia`."""
+    return _YA_RE.sub("ia", _DAK_RE.sub("đắk", key.replace("'", "")))
+
+
+def _variant_index(keys: list[str]) -> dict[str, tuple[str, ...]]:
+    """Variant key → gazetteer keys, for the names a variant spelling can stand for."""
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        v = variant_key(key)
+        if v != key or "đắk" in v or v.startswith("ia ") or " ia " in v:
+            out.setdefault(v, []).append(key)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _pattern(text: str) -> Doc:
@@ -130,7 +164,29 @@ def _resources() -> _Resources:
         list_intro=frozenset(name_key(x) for x in _lines("unit_list_intro.txt")),
         gap_stop=frozenset(name_key(x) for x in _lines("unit_list_gap_stop.txt")),
         enum_stop=frozenset(name_key(x) for x in _lines("unit_enum_stop.txt")),
+        variants=_variant_index(list(gaz.all_name_keys())),
+        descriptors=frozenset(name_key(x) for x in _lines("unit_descriptors.txt")),
+        foreign=frozenset(name_key(x) for x in _lines("unit_foreign_countries.txt")),
     )
+
+
+def gazetteer_names(name: str) -> list[str]:
+    """The gazetteer's other spellings of the name's variant (``Đăk Tô`` → ``đắk tô``: the 2025
+    commune is spelt one way, the former district the other)."""
+    key = name_key(name)
+    return [k for k in _resources().variants.get(variant_key(key), ()) if k != key]
+
+
+def lookup(gaz: Gazetteer, name: str, utype: str | None = None) -> list[Candidate]:
+    """``gaz.lookup``, and when the name as written finds no unit (of that type), its other
+    spellings (``Đăk Mil`` finds xã Đắk Mil)."""
+    found = gaz.lookup(name, utype)
+    if found:
+        return found
+    out: list[Candidate] = []
+    for n in gazetteer_names(name):
+        out.extend(gaz.lookup(n, utype))
+    return out
 
 
 # ------------------------------------------------------------------------------------ mentions
@@ -188,6 +244,8 @@ class _Reader:
         # The Doc's tokens as plain lists: the hot helpers below read these, not spaCy Tokens.
         self.texts = adoc.analysis.tokens
         self.starts = adoc.analysis.starts
+        # Type words coordinated with a plural one (`các xã, phường như …`): read with its list.
+        self.shared_types: set[int] = set()
 
     # -- token helpers
     def span_text(self, i: int, j: int) -> str:
@@ -231,7 +289,9 @@ class _Reader:
             if not self.name_end_ok(i, i + k):
                 continue
             key = name_key(self.span_text(i, i + k))
-            if (key in self.res.province_keys) if province_only else (key in self.keys):
+            if (key in self.res.province_keys) if province_only else (
+                key in self.keys or variant_key(key) in self.res.variants
+            ):
                 toks = self.texts[i : i + k]
                 if any(_cap(t) for t in toks) and (_cap(toks[0]) or k > 1):
                     # `các xã như Xuân Hòa` is not the district Như Xuân: a lowercase list word
@@ -356,8 +416,14 @@ class _Reader:
 
     # -- enumerations
     def title_case(self, i: int, j: int) -> bool:
-        """Every word of tokens i..j-1 starts with a capital, as a proper name is written."""
-        return all(_is_cap(t) for t in self.doc[i:j] if _is_word(t))
+        """Every word of tokens i..j-1 starts with a capital, as a proper name is written; the
+        syllable glued after an apostrophe may be lowercase (`Cư M’gar`, `Ea H'leo`)."""
+        doc = self.doc
+        return all(
+            _is_cap(t)
+            for t in doc[i:j]
+            if _is_word(t) and not (t.i > i and doc[t.i - 1].text in "'’" and doc[t.i - 1].whitespace_ == "")
+        )
 
     def phrase_at(self, i: int, vocab: frozenset[str], longest: int = 3) -> int:
         """Tokens of the longest phrase of ``vocab`` starting at token i, on one line (0: none)."""
@@ -453,6 +519,8 @@ def _typed_mentions(reader: _Reader) -> list[_Mention]:
     group = 0
     for span in chosen:
         try:
+            if span.start in reader.shared_types:
+                continue  # `4 phường, xã: A, B`: the list after coordinated type words is read once
             label = doc.vocab.strings[span.label]
             group += 1
             mentions.extend(_read_typed(reader, span.start, span.end, label, group))
@@ -499,7 +567,7 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         size = reader.read_name(j, utype, strict=bool(out))
         if not size or (out and not reader.title_case(j, j + size)):
             break
-        if out and not province_only and not _fits_type(reader.gaz, reader.span_text(j, j + size), utype):
+        if out and not province_only and not _fits_type(reader.gaz, reader.span_text(j, j + size), utype, plural):
             break  # `TP. Vinh, Thành Vinh có …`: a known name of another type starts a new clause
         if not out and size == 1 and _homograph_start(reader, s, j, label):
             break  # `Xã Đàn là tuyến phố …`: a name that starts with a type word, not a unit
@@ -526,12 +594,11 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
             break
         if k < len(doc) and (doc[k].is_space or not _is_cap(doc[k]) and not doc[k].text.isdigit()):
             break
-        # The item is itself a province (`xã X, Hà Tĩnh`): province evidence, not another unit.
-        if (
-            not province_only
-            and reader.gazetteer_match(k, province_only=True)
-            and not reader.gaz.lookup(reader.span_text(k, k + reader.gazetteer_match(k, province_only=True)), utype)
-        ):
+        # The item is itself a province (`xã X, Hà Tĩnh`): province evidence, not another unit, even
+        # when a ward has its name, if the unit before lies in that province (`phường Đông Hà,
+        # Quảng Trị`: the province, not phường Quảng Trị).
+        psize = 0 if province_only else reader.gazetteer_match(k, province_only=True)
+        if psize and _province_item(reader, out[-1], reader.span_text(k, k + psize), utype, plural):
             break
         # A type word or head starts its own mention.
         if res.matcher(doc[k : k + 1]) or res.matcher(doc[k : min(k + 3, len(doc))]):
@@ -539,7 +606,71 @@ def _read_typed(reader: _Reader, s: int, e: int, label: str, group: int) -> list
         j = k
     if not out and label in res.type_of and reader.plural_before(s):
         return _deferred_list(reader, e, utype, group)
+    if not out and label in res.type_of:
+        return _described_unit(reader, e, utype, group)
     return out
+
+
+def _province_item(reader: _Reader, prev: _Mention, name: str, utype: str, plural: bool = False) -> bool:
+    """Is the province name ``name``, listed after the unit ``prev`` of type ``utype``, that unit's
+    province rather than another unit of the list? It is when no unit of the type has the name;
+    after a singular type word also when ``prev`` lies in that province (`phường Đông Hà, Quảng
+    Trị`: a ward named like a province is not the province). After a plural type word the list
+    goes on (`các phường Khánh Hậu, Long An`)."""
+    if not lookup(reader.gaz, name, utype):
+        return True
+    if plural:
+        return False
+    province = reader.gaz.province_2025(name)
+    return province is not None and any(c.province == province for c in lookup(reader.gaz, prev.name, utype))
+
+
+def _described_unit(reader: _Reader, e: int, utype: str, group: int) -> list[_Mention]:
+    """A singular type word, descriptive words, then the name (`xã vùng cao Mường Lống`, `xã biên giới
+    Ia Mơ`): one unit, read only when the gazetteer knows the name as a unit of that type."""
+    doc, res = reader.doc, reader.res
+    size = reader.phrase_at(e, res.descriptors)
+    if not size:
+        return []
+    j = e + size
+    n = reader.read_name(j, utype, strict=True)
+    if not n or not reader.title_case(j, j + n) or not lookup(reader.gaz, reader.span_text(j, j + n), utype):
+        return []
+    name_text = _canonical(reader, reader.span_text(j, j + n), utype)
+    m = _Mention(utype, name_text, doc[j].idx, doc[j + n - 1].idx + len(doc[j + n - 1].text), j, j + n, group=group)
+    m.period = reader.marker_after(j + n)[0]
+    return [m]
+
+
+def _foreign(reader: _Reader, m: _Mention) -> bool:
+    """Do the parents written after the mention run up to a foreign country (`xã Ka Liêng (huyện
+    Sa Mây, tỉnh Attapư, Lào)`, `tỉnh Y (Campuchia)`)? Then it is no unit of
+    Vietnam. The walk crosses commas, brackets, dashes, type words and capitalised names only."""
+    doc, res = reader.doc, reader.res
+    if not res.foreign:
+        return False
+    n = len(doc)
+    k = m.tok_end
+    limit = min(n, k + 25)
+    while k < limit:
+        tok = doc[k]
+        if tok.is_space or "\n" in tok.whitespace_:
+            return False
+        if tok.text in (",", "(", ")", "-", "–", "—"):
+            k += 1
+            continue
+        size = reader.phrase_at(k, res.foreign, longest=7)
+        if size and not (k + size < n and _is_cap(doc[k + size]) and doc[k + size - 1].whitespace_ == " "):
+            return True
+        typed = reader.type_at(k)
+        if typed is not None:
+            k = typed[1] + max(reader.capital_run(typed[1]), 1)
+            continue
+        if _is_cap(tok):
+            k += max(reader.capital_run(k), 1)
+            continue
+        return False
+    return False
 
 
 def _homograph_start(reader: _Reader, s: int, j: int, label: str) -> bool:
@@ -555,17 +686,27 @@ def _homograph_start(reader: _Reader, s: int, j: int, label: str) -> bool:
     return opens and _is_word(tok) and not reader.gaz.has_name(tok.text)
 
 
-def _fits_type(gaz: Gazetteer, name: str, utype: str) -> bool:
+def _fits_type(gaz: Gazetteer, name: str, utype: str, plural: bool = False) -> bool:
     """A name that goes on an enumeration of ``utype`` units can be one: unknown to the gazetteer,
     or known at that type's level (a former commune-level unit may be typed with another
-    commune-level word, a former district-level one with another district-level word)."""
-    found = gaz.lookup(name)
+    commune-level word, a former district-level one with another district-level word). After a
+    plural district-level word, a 2025 commune's name may be a former district's (`các huyện
+    Lắk, Krông Ana`); after a singular one it starts a new clause (`huyện A (cũ), Thành Vinh có …`)."""
+    found = lookup(gaz, name)
     if not found:
         return gaz.province(name) is None
-    if gaz.lookup(name, utype):
+    if lookup(gaz, name, utype):
         return True
     level = "commune" if utype in ("xã", "phường", "thị trấn") else "district"
-    return utype != "đặc khu" and any(c.level == level for c in found)
+    if utype != "đặc khu" and any(c.level == level for c in found):
+        return True
+    return plural and _district_heir(utype, found)
+
+
+def _district_heir(utype: str, found: list[Candidate]) -> bool:
+    """A former district the gazetteer lacks often lives on in the name of the 2025 commune that
+    took its place (`huyện Kỳ Anh` → xã Kỳ Anh): a district-level word may type such a name."""
+    return utype in ("huyện", "thị xã", "quận") and any(not c.is_old and c.level == "commune" for c in found)
 
 
 def _canonical(reader: _Reader, name_text: str, utype: str) -> str:
@@ -573,7 +714,7 @@ def _canonical(reader: _Reader, name_text: str, utype: str) -> str:
     words = [w for w in name_text.split() if w.isalpha()]
     if not words or not all(w.isupper() for w in words) or all(len(w) == 1 for w in words):
         return name_text
-    cands = reader.gaz.lookup(name_text, utype) or reader.gaz.lookup(name_text)
+    cands = lookup(reader.gaz, name_text, utype) or lookup(reader.gaz, name_text)
     return cands[0].name if cands and name_key(cands[0].name) == name_key(name_text) else name_text
 
 
@@ -593,6 +734,7 @@ def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Men
     doc, res, gaz = reader.doc, reader.res, reader.gaz
     n = len(doc)
     types = [utype]
+    shared: list[int] = []
     k = e
     # `các xã, phường, đặc khu như …`: coordinated type words share the list.
     while k + 1 < n and doc[k].text in {",", "và", "/", "hoặc"}:
@@ -600,6 +742,7 @@ def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Men
         if nxt is None:
             break
         types.append(nxt[0])
+        shared.append(k + 1)
         k = nxt[1]
     gap = 0
     intro = False
@@ -610,6 +753,8 @@ def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Men
         if tok.is_space or "\n" in tok.whitespace_:
             return []
         size = reader.phrase_at(k, res.list_intro, longest=2)
+        if size and k + size + 1 < n and doc[k + size].text in (":", ",") and _is_cap(doc[k + size + 1]):
+            size += 1  # `bao gồm: Long Hồ, …`, `cũ là, Phú Hội, …`
         if size and k + size < n and (_is_cap(doc[k + size]) or doc[k + size].text.isdigit()):
             intro = True
             k += size
@@ -653,12 +798,17 @@ def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Men
         if not size or not reader.title_case(j, j + size):
             break
         name_text = reader.span_text(j, j + size)
-        if utype != "tỉnh" and reader.gazetteer_match(j, province_only=True) == size:
-            break  # `các xã miền núi Hà Giang`: where they lie, not one of them
+        if (
+            utype != "tỉnh"
+            and reader.gazetteer_match(j, province_only=True) == size
+            and (not out or all(_province_item(reader, out[-1], name_text, t, plural=True) for t in types))
+        ):
+            break  # `các xã miền núi Hà Giang`: where they lie, not one of them (`…, Hòa Bình, …` in a
+            # running list of communes is the commune Hòa Bình)
         item_type = _list_item_type(gaz, name_text, types, known_only=not intro)
         if item_type is None:
             break
-        known = known or bool(gaz.lookup(name_text)) or gaz.province(name_text) is not None
+        known = known or bool(lookup(gaz, name_text)) or gaz.province(name_text) is not None
         name_text = _canonical(reader, name_text, item_type)
         m = _Mention(item_type, name_text, doc[j].idx, doc[j + size - 1].idx + len(doc[j + size - 1].text), j, j + size)
         m.group = group
@@ -676,7 +826,10 @@ def _deferred_list(reader: _Reader, e: int, utype: str, group: int) -> list[_Men
         j = k
     # Unknown names count only beside a known one or when the text calls them former units:
     # `các xã có đồng bào như Sán Dìu, Khơ Mú` lists peoples, not communes.
-    return out if known or former else []
+    if not out or not (known or former):
+        return []
+    reader.shared_types.update(shared)
+    return out
 
 
 def _list_item_type(gaz: Gazetteer, name: str, types: list[str], known_only: bool) -> str | None:
@@ -687,17 +840,17 @@ def _list_item_type(gaz: Gazetteer, name: str, types: list[str], known_only: boo
             if cand is not None:
                 # `các tỉnh như Hà Nội`: a centrally-run city is typed as one, as when bare.
                 return "thành phố" if gaz.is_central_city(cand.name) and not cand.is_old else t
-        elif gaz.lookup(name, t):
+        elif lookup(gaz, name, t):
             return t
     if known_only:
         return None
-    found = gaz.lookup(name)
+    found = lookup(gaz, name)
     if found:
         # A former township or commune written with the wrong commune-level word keeps its type.
         commune_level = {"xã", "phường", "thị trấn"}
         if types[0] in commune_level and any(c.level == "commune" and c.type in commune_level for c in found):
             return types[0]
-        return None
+        return types[0] if _district_heir(types[0], found) else None
     return None if len(types) > 1 else types[0]  # an unknown (old) name, after `như`/`gồm`/`:`
 
 
@@ -819,7 +972,7 @@ def _candidates(gaz: Gazetteer, unit: _Unit) -> tuple[list[Candidate], list[Cand
     if t == "thành phố" and gaz.is_central_city(unit.name):
         cand = gaz.province(unit.name)
         return ([cand] if cand else []), []
-    found = gaz.lookup(unit.name, t if unit.name.isdigit() else None)  # `quận 4` is named `Quận 4`
+    found = lookup(gaz, unit.name, t if unit.name.isdigit() else None)  # `quận 4` is named `Quận 4`
     if t in ("xã", "phường", "đặc khu"):
         new = [c for c in found if not c.is_old and c.type == t]
         old = [c for c in found if c.is_old and c.level == "commune" and c.type == t]
@@ -845,7 +998,7 @@ def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], res
     if not new and not old and unit.type in ("xã", "phường", "thị trấn"):
         # The press often types a former township as a commune (``xã Diễn Thành`` for the old
         # thị trấn): a pre-2025 commune-level unit of another type still gives the lineage.
-        old = [c for c in gaz.lookup(unit.name) if c.is_old and c.level == "commune"]
+        old = [c for c in lookup(gaz, unit.name) if c.is_old and c.level == "commune"]
     marked_old = all(m.period == "old" for m in unit.mentions) and any(m.period for m in unit.mentions)
     is_old = (
         unit.type in ABOLISHED
@@ -887,10 +1040,14 @@ def _resolve(gaz: Gazetteer, unit: _Unit, context: set[str], wide: set[str], res
             elif not new and not old and len(wide) == 1:
                 # A pre-merger unit the gazetteer lacks: the article's one province (U9).
                 province = next(iter(wide))
+            elif not new and not old and unit.type in ("xã", "phường") and gaz.province(unit.name) is not None:
+                # A ward or commune named like a province that the gazetteer lacks (`phường Bắc
+                # Ninh`): it is not the province, but lies in it (its 2025 successor).
+                province = gaz.province_2025(unit.name)
             elif not new and not old and unit.type in ABOLISHED:
                 # A former district the gazetteer lacks whose name a 2025 unit carries on in one
                 # province only (`thị xã Cửa Lò` → phường Cửa Lò): that province.
-                heirs = {c.province for c in gaz.lookup(unit.name) if not c.is_old}
+                heirs = {c.province for c in lookup(gaz, unit.name) if not c.is_old}
                 if len(heirs) == 1:
                     province = heirs.pop()
         if chosen:
@@ -918,7 +1075,9 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
         res = _resources()
         reader = _Reader(adoc, res, gaz)
         typed = _typed_mentions(reader)
-        bare = _bare_provinces(reader, [(m.tok_start, m.tok_end) for m in typed])
+        taken = [(m.tok_start, m.tok_end) for m in typed]
+        typed = [m for m in typed if not _foreign(reader, m)]
+        bare = _bare_provinces(reader, taken)
         mentions = sorted(typed + bare, key=lambda m: m.start)
         _link_parents(reader, mentions)
         return _facts(adoc, reader, gaz, mentions)
@@ -930,16 +1089,17 @@ def extract(adoc: ArticleDoc) -> list[Fact]:
 def _facts(adoc: ArticleDoc, reader: _Reader, gaz: Gazetteer, mentions: list[_Mention]) -> list[Fact]:
     units: dict[tuple[str, str], _Unit] = {}
     typed_names: dict[str, list[_Unit]] = {}
+    # One unit per type and name, spelling variants of a name folded (`Đăk Mil`, `Đắk Mil`).
     for m in mentions:
         if m.typed:
-            key = (m.type, name_key(m.name))
+            key = (m.type, variant_key(name_key(m.name)))
             unit = units.setdefault(key, _Unit(m.type, m.name))
             unit.mentions.append(m)
             typed_names.setdefault(name_key(m.name), []).append(unit)
     for m in mentions:
         if m.typed:
             continue
-        key = (m.type, name_key(m.name))
+        key = (m.type, variant_key(name_key(m.name)))
         if key in units:
             units[key].mentions.append(m)
             continue
