@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import httpx
 import pytest
 from conftest import build_demo_db
 
+from db.reference import COORDINATE_SOURCES, old_unit_centroids, place_missing_communes
 from db.views import VIEW_NAMES
 from researcher.plugin import escape_fts_folded, fold, unit_key
 from researcher.serve import build_datasette, load_metadata
@@ -269,3 +272,102 @@ def test_province_parameters_are_read_as_people_type_them(ds: Any) -> None:
     response = asyncio.run(ds.client.get(f"/{DB}/commune_dossier_rates.json", params={"province": "Gotham"}))
     # a name that is no province is an error on the page, not a silently empty answer
     assert response.status_code == 400 and response.json()["ok"] is False
+
+
+# -- the map ---------------------------------------------------------------------------------
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.hypot((a[0] - b[0]) * 111.2, (a[1] - b[1]) * 111.2 * math.cos(math.radians(a[0])))
+
+
+def test_every_commune_has_a_point_and_says_where_it_comes_from(db_path: Path) -> None:
+    conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        communes = [dict(r) for r in conn.execute("SELECT * FROM communes")]
+    finally:
+        conn.close()
+    assert len(communes) == 3321
+    assert all(c["latitude"] is not None and c["longitude"] is not None for c in communes)
+    assert {c["coordinates_source"] for c in communes} <= set(COORDINATE_SOURCES)
+    by_name = {(c["province"], c["name"]): c for c in communes}
+    placed = [c for c in communes if c["coordinates_source"] == "old units"]
+    assert len(placed) >= 100, "the gazetteer's 114 units without a point of their own"
+    assert sum(c["province"] == "Hà Nội" for c in placed) >= 27
+    # vietnamadminunits' own point for these wards, filed under another code than the official one
+    for name, own in (("Cầu Giấy", (21.0309, 105.788)), ("Long Biên", (21.0197, 105.896)),
+                      ("Láng", (21.0211, 105.806))):
+        commune = by_name[("Hà Nội", name)]
+        assert commune["coordinates_source"] == "old units", name
+        assert _km((commune["latitude"], commune["longitude"]), own) < 3, name
+    # Checked against an independent reference: vietnamadminunits' own point for the ward of the same
+    # full name in the same province (filed there under another code). The centre of the old units
+    # is an estimate: a few km off, never a wrong place.
+    from nlp.gazetteer import _vam_data_dir
+
+    vam = sqlite3.connect(f"file:{_vam_data_dir() / 'dataset.db'}?mode=ro", uri=True)
+    try:
+        reference = {(int(p), w): (lat, lon) for p, w, lat, lon in
+                     vam.execute("SELECT provinceCode, ward, wardLat, wardLon FROM admin_units")}
+    finally:
+        vam.close()
+    compared = [(c, reference[(c["province_code"], c["full_name"])]) for c in placed
+                if (c["province_code"], c["full_name"]) in reference]
+    assert len(compared) >= 0.9 * len(placed)
+    for commune, point in compared:
+        assert _km((commune["latitude"], commune["longitude"]), point) < 15, commune
+
+
+def test_a_commune_is_placed_by_its_old_units_else_by_its_province() -> None:
+    provinces = {1: (21.0, 105.7)}
+    placed = place_missing_communes(
+        [(167, 1, "Phường Cầu Giấy"), (99901, 1, "Xã Không Có"), (99902, 99, "Xã Nào Đó")],
+        provinces,
+        centroids={167: (21.03, 105.79, 6)},
+    )
+    assert placed == {167: (21.03, 105.79, "old units"), 99901: (21.0, 105.7, "province")}  # 99902: no point
+    # read from vietnamadminunits' lineage by province and name, not by code
+    centroids = old_unit_centroids([(167, 1, "Phường Cầu Giấy"), (99901, 1, "Xã Không Có")])
+    assert set(centroids) == {167} and centroids[167][2] >= 2
+    assert _km(centroids[167][:2], (21.0309, 105.788)) < 3
+
+
+def test_commune_map_says_how_many_communes_it_could_not_place(ds: Any, db_path: Path, tmp_path: Path) -> None:
+    rows = _rows(ds, f"/{DB}/commune_map.json", province="")
+    assert rows and all(r["not_placed"] == 0 for r in rows)
+    assert all(r["latitude"] is not None and r["placed_by"] in COORDINATE_SOURCES for r in rows)
+    lam_dong = _rows(ds, f"/{DB}/commune_map.json", province="lam dong")
+    assert lam_dong and {r["province"] for r in lam_dong} == {"Lâm Đồng"}
+    # a commune without a point is listed and counted, not dropped without a word
+    copy = tmp_path / "news.db"
+    shutil.copy(db_path, copy)
+    conn = sqlite3.connect(copy)
+    with conn:
+        conn.execute("UPDATE communes SET latitude = NULL, longitude = NULL, coordinates_source = NULL "
+                     "WHERE code = ?", [rows[0]["commune_code"]])
+    conn.close()
+    unplaced = _rows(build_datasette(copy), f"/{DB}/commune_map.json", province="")
+    assert len(unplaced) == len(rows) and all(r["not_placed"] == 1 for r in unplaced)
+    missing = [r for r in unplaced if r["latitude"] is None]
+    assert [r["commune_code"] for r in missing] == [rows[0]["commune_code"]] and missing[0]["placed_by"] is None
+
+
+def test_an_older_database_gets_every_commune_placed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import db.schema
+    import db.store
+    from db.store import Store
+
+    path = tmp_path / "v8.db"
+    monkeypatch.setattr(db.schema, "MIGRATIONS", db.schema.MIGRATIONS[:8])
+    monkeypatch.setattr(db.schema, "SCHEMA_VERSION", 8)
+    monkeypatch.setattr(db.store, "SCHEMA_VERSION", 8)
+    Store(path).close()
+    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM communes WHERE latitude IS NULL").fetchone()[0] >= 100
+    conn.close()
+    with Store(path) as store:
+        assert store.db.execute("SELECT count(*) FROM communes WHERE latitude IS NULL").fetchone()[0] == 0
+        sources = dict(store.db.execute("SELECT coordinates_source, count(*) FROM communes GROUP BY 1").fetchall())
+        assert sources.get("own", 0) > 3000 and sources.get("old units", 0) >= 100
