@@ -1,18 +1,36 @@
 """Reference tables: the 34 provinces and 3,321 communes/wards of the 2025 reform.
 
 They come from the ``vietnam-provinces`` package (official codes), so a fact's unit can be joined
-to its official code and province without any hand-kept list.
+to its official code and province without any hand-kept list. Their coordinates come from
+``vietnamadminunits``, keyed by code; where that package files a 2025 unit under another code (114
+communes, 27 of them in Hà Nội), the unit is placed at the centroid of the pre-2025 units merged
+into it (:func:`place_missing_communes`), else at its province's centre, and says so.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from collections.abc import Iterator
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from vietnam_provinces import Province, Ward
 
-__all__ = ["province_rows", "commune_rows", "short_name", "coordinates"]
+from nlp.normalize import strip_diacritics
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "COORDINATE_SOURCES", "province_rows", "commune_rows", "short_name", "coordinates", "old_unit_centroids",
+    "place_missing_communes", "vam_key",
+]
+
+# ``communes.coordinates_source``: where a commune's point comes from, best first.
+OWN, OLD_UNITS, PROVINCE = "own", "old units", "province"
+COORDINATE_SOURCES = (OWN, OLD_UNITS, PROVINCE)
 
 _TYPE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Phường|Xã|Đặc khu)\s+", re.IGNORECASE)
 
@@ -61,3 +79,91 @@ def coordinates(table: str) -> dict[int, tuple[float, float]]:
         for r in rows
         if r.get("latitude") is not None and r.get("longitude") is not None
     }
+
+
+def vam_key(name: str) -> str:
+    """vietnamadminunits' key of a name: ``Phường Cầu Giấy`` → ``phuongcaugiay`` (folded, ``đ`` → ``d``,
+    letters and digits only). Its lineage is keyed this way, not by code."""
+    return re.sub(r"[^0-9a-z]", "", strip_diacritics(name))
+
+
+def old_unit_centroids(communes: Iterable[tuple[int, int, str]]) -> dict[int, tuple[float, float, int]]:
+    """The mean point of the pre-2025 communes merged, wholly or in part, into each 2025 commune.
+
+    ``communes`` are ``(code, province_code, full_name)`` of 2025 communes; the answer maps a code
+    to ``(latitude, longitude, number of old units averaged)`` for those whose old units have points.
+
+    Why not by code: vietnamadminunits files some 2025 units under codes other than the official
+    ones (``Phường Cầu Giấy`` is 166 there, 167 in vietnam-provinces), which is why those units have
+    no point of their own. Its lineage (``converter_2025.json``) and its pre-2025 points
+    (``admin_units_legacy``) are keyed by name, so the unit is found by its province and its name.
+    An old unit split between several 2025 units counts for each of them.
+    """
+    from nlp.gazetteer import _vam_data_dir
+
+    wanted = list(communes)
+    if not wanted:
+        return {}
+    try:
+        data_dir = _vam_data_dir()
+        lineage = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
+        with sqlite3.connect(f"file:{data_dir / 'dataset.db'}?mode=ro", uri=True) as con:
+            province_keys = {
+                int(code): key
+                for code, key in con.execute("select distinct provinceCode, provinceKey from admin_units")
+            }
+            old_points = {
+                f"{pkey}_{dkey}_{wkey}": (lat, lon)
+                for pkey, dkey, wkey, lat, lon in con.execute(
+                    "select provinceKey, districtKey, wardKey, wardLat, wardLon from admin_units_legacy"
+                )
+                if lat is not None and lon is not None
+            }
+    except (ImportError, OSError, ValueError, sqlite3.Error):
+        log.warning("vietnamadminunits' lineage cannot be read: no commune placed by its old units", exc_info=True)
+        return {}
+    # new ward key → old unit keys, per 2025 province key
+    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pkey, wards in lineage.get("DICT_PROVINCE_WARD_NO_DIVIDED", {}).items():
+        for wkey, old_keys in wards.items():
+            merged[(pkey, wkey)].extend(old_keys)
+    for pkey, olds in lineage.get("DICT_PROVINCE_WARD_DIVIDED", {}).items():
+        for old_key, targets in olds.items():
+            for target in targets:
+                merged[(pkey, target.get("newWardKey", ""))].append(old_key)
+    out: dict[int, tuple[float, float, int]] = {}
+    for code, province_code, full_name in wanted:
+        olds = dict.fromkeys(merged.get((province_keys.get(int(province_code), ""), vam_key(full_name)), []))
+        points = [old_points[k] for k in olds if k in old_points]
+        if points:
+            lat = sum(p[0] for p in points) / len(points)
+            lon = sum(p[1] for p in points) / len(points)
+            out[int(code)] = (round(lat, 6), round(lon, 6), len(points))
+    return out
+
+
+def place_missing_communes(
+    communes: Iterable[tuple[int, int, str]],
+    province_points: Mapping[int, tuple[float, float]],
+    centroids: Mapping[int, tuple[float, float, int]] | None = None,
+) -> dict[int, tuple[float, float, str]]:
+    """A point for each commune that has none of its own: ``code → (latitude, longitude, source)``.
+
+    ``communes`` are ``(code, province_code, full_name)``. The source is ``old units`` (the centroid
+    of the pre-2025 units merged into it, :func:`old_unit_centroids`; passed as ``centroids`` or
+    computed) or, failing that, ``province`` (the province's centre from ``province_points``: a
+    coarse point, but one on the map in the right province rather than none). A commune whose
+    province has no point either is left out: the caller leaves it NULL, and ``commune_map`` counts it.
+    """
+    wanted = [(int(code), int(pcode), name) for code, pcode, name in communes]
+    if centroids is None:
+        centroids = old_unit_centroids(wanted)
+    out: dict[int, tuple[float, float, str]] = {}
+    for code, province_code, _name in wanted:
+        if code in centroids:
+            lat, lon, _n = centroids[code]
+            out[code] = (lat, lon, OLD_UNITS)
+        elif province_code in province_points:
+            lat, lon = province_points[province_code]
+            out[code] = (lat, lon, PROVINCE)
+    return out

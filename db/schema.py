@@ -347,6 +347,46 @@ def _m10_article_aliases(db: sqlite_utils.Database) -> None:
     db["article_aliases"].create_index(["article_id"])
 
 
+def _m11_every_commune_placed(db: sqlite_utils.Database) -> None:
+    """Every 2025 commune on the map, each saying where its point comes from.
+
+    ``communes.coordinates_source`` is ``own`` (the gazetteer's point for its code), ``old units``
+    (the centroid of the pre-2025 units merged into it, read from vietnamadminunits' lineage: 114
+    communes that package files under another code, Cầu Giấy, Long Biên, Láng …) or ``province``
+    (its province's centre, when even the lineage has no point); NULL only for a commune still
+    without a point, which ``commune_map`` counts. The views read ``communes`` and need no change.
+    """
+    from db.reference import OWN, place_missing_communes
+
+    db.execute("ALTER TABLE communes ADD COLUMN coordinates_source TEXT")
+    db.execute(
+        "UPDATE communes SET coordinates_source = ? WHERE latitude IS NOT NULL AND longitude IS NOT NULL", [OWN]
+    )
+    missing = db.execute(
+        "SELECT code, province_code, full_name FROM communes WHERE latitude IS NULL OR longitude IS NULL"
+    ).fetchall()
+    province_points = {
+        code: (lat, lon)
+        for code, lat, lon in db.execute(
+            "SELECT code, latitude, longitude FROM provinces WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+        )
+    }
+    placed = place_missing_communes(missing, province_points)
+    for code, (lat, lon, source) in placed.items():
+        db.execute(
+            "UPDATE communes SET latitude = ?, longitude = ?, coordinates_source = ? WHERE code = ?",
+            [lat, lon, source, code],
+        )
+    by_source: dict[str, int] = {}
+    for _lat, _lon, source in placed.values():
+        by_source[source] = by_source.get(source, 0) + 1
+    log.info(
+        "placed %d of %d communes without a point of their own (%s); %d left without one",
+        len(placed), len(missing), ", ".join(f"{n} by {s}" for s, n in sorted(by_source.items())) or "none",
+        len(missing) - len(placed),
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -358,6 +398,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m8_scope_and_period,
     _m9_people,
     _m10_article_aliases,
+    _m11_every_commune_placed,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

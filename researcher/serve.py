@@ -9,7 +9,9 @@ metadata
 (``researcher/metadata.yml``) titles and describes every table, view and column, sets the facets,
 the full-text search on articles and the canned queries; ``datasette-cluster-map`` draws every
 result with ``latitude``/``longitude`` columns on a map. ``researcher.plugin`` makes search and the
-canned queries' name comparisons diacritic-insensitive.
+canned queries' name comparisons diacritic-insensitive. ``researcher/templates`` extends Datasette's
+own pages (the home page lists the canned queries; a table page shows its description's first
+sentence and folds the rest with its columns) and ``researcher/static/researcher.css`` styles them.
 
     python -m researcher.serve data/news.db --port 8001
 """
@@ -34,9 +36,12 @@ log = logging.getLogger(__name__)
 __all__ = ["METADATA_PATH", "build_datasette", "load_metadata", "serve"]
 
 METADATA_PATH = Path(__file__).with_name("metadata.yml")
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+# Served at /researcher-static/…; metadata.yml's extra_css_urls names the stylesheet there.
+STATIC_MOUNT = "researcher-static"
 # The database key the metadata file is written under; re-keyed to the served file's name.
 _METADATA_DB = "news"
-_PLUGIN_NAME = "vn-local-press"
 SETTINGS: dict[str, Any] = {
     # Views join several tables: give a query more than Datasette's default second.
     "sql_time_limit_ms": 5000,
@@ -58,8 +63,8 @@ def load_metadata(db_name: str = _METADATA_DB) -> dict[str, Any]:
 
 def _register_plugin() -> None:
     """Register the project's hooks once per process (Datasette's plugin manager is global)."""
-    if pm.get_plugin(_PLUGIN_NAME) is None:
-        pm.register(plugin, name=_PLUGIN_NAME)
+    if pm.get_plugin(plugin.PLUGIN_NAME) is None:
+        pm.register(plugin, name=plugin.PLUGIN_NAME)
     # Datasette 0.65 prints every error page's traceback with ``rich`` when it is importable, and
     # rich >= 14 raises on a 404 (no exception being handled), turning "not found" into a crash.
     # The error pages themselves do not need rich: switch the console dump off.
@@ -107,6 +112,8 @@ def build_datasette(db_path: str | Path) -> Datasette:
         metadata=load_metadata(path.stem),
         settings=SETTINGS,
         cors=False,
+        template_dir=str(TEMPLATES_DIR),
+        static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
     )
 
 
