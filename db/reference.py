@@ -2,9 +2,10 @@
 
 They come from the ``vietnam-provinces`` package (official codes), so a fact's unit can be joined
 to its official code and province without any hand-kept list. Their coordinates come from
-``vietnamadminunits``, keyed by code; where that package files a 2025 unit under another code (114
-communes, 27 of them in Hà Nội), the unit is placed at the centroid of the pre-2025 units merged
-into it (:func:`place_missing_communes`), else at its province's centre, and says so.
+``vietnamadminunits`` through the gazetteer, which matches that package's communes to the official
+codes by province and name (it files 123 of them under codes of its own). A commune it still has
+no point for is placed at the centroid of the pre-2025 units merged into it
+(:func:`place_missing_communes`), else at its province's centre, and says so.
 """
 
 from __future__ import annotations
@@ -94,10 +95,10 @@ def old_unit_centroids(communes: Iterable[tuple[int, int, str]]) -> dict[int, tu
     to ``(latitude, longitude, number of old units averaged)`` for those whose old units have points.
 
     Why not by code: vietnamadminunits files some 2025 units under codes other than the official
-    ones (``Phường Cầu Giấy`` is 166 there, 167 in vietnam-provinces), which is why those units have
-    no point of their own. Its lineage (``converter_2025.json``) and its pre-2025 points
-    (``admin_units_legacy``) are keyed by name, so the unit is found by its province and its name.
-    An old unit split between several 2025 units counts for each of them.
+    ones (``Phường Cầu Giấy`` is 166 there, 167 in vietnam-provinces). Its lineage
+    (``converter_2025.json``) and its pre-2025 points (``admin_units_legacy``) are keyed by name,
+    so the unit is found by its province and its name. An old unit split between several 2025
+    units counts for each of them.
     """
     from nlp.gazetteer import _vam_data_dir
 

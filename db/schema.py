@@ -348,19 +348,27 @@ def _m10_article_aliases(db: sqlite_utils.Database) -> None:
 
 
 def _m11_every_commune_placed(db: sqlite_utils.Database) -> None:
-    """Every 2025 commune on the map, each saying where its point comes from.
+    """Every 2025 commune on the map at its own point, each saying where its point comes from.
 
-    ``communes.coordinates_source`` is ``own`` (the gazetteer's point for its code), ``old units``
-    (the centroid of the pre-2025 units merged into it, read from vietnamadminunits' lineage: 114
-    communes that package files under another code, Cầu Giấy, Long Biên, Láng …) or ``province``
-    (its province's centre, when even the lineage has no point); NULL only for a commune still
-    without a point, which ``commune_map`` counts. The views read ``communes`` and need no change.
+    vietnamadminunits files 123 communes under codes of its own (Cầu Giấy, Long Biên, Láng …), so
+    points read by code put them at a neighbour's point or nowhere; the gazetteer now matches its
+    communes to the official codes by name, and the points are read again here.
+    ``communes.coordinates_source`` is ``own`` (the gazetteer's point for the commune), ``old units``
+    (the centroid of the pre-2025 units merged into it, read from vietnamadminunits' lineage) or
+    ``province`` (its province's centre): the two fallbacks for a commune the package has no point
+    for (none with today's versions); NULL only for a commune still without a point, which
+    ``commune_map`` counts. The views read ``communes`` and need no change.
     """
-    from db.reference import OWN, place_missing_communes
+    from db.reference import OWN, coordinates, place_missing_communes
 
     db.execute("ALTER TABLE communes ADD COLUMN coordinates_source TEXT")
-    db.execute(
-        "UPDATE communes SET coordinates_source = ? WHERE latitude IS NOT NULL AND longitude IS NOT NULL", [OWN]
+    # Points are read again from the gazetteer, which now translates vietnamadminunits' own codes to
+    # the official ones by name: a database built before had 123 communes at a neighbour's point.
+    points = coordinates("communes")
+    db.execute("UPDATE communes SET latitude = NULL, longitude = NULL")
+    db.conn.executemany(
+        "UPDATE communes SET latitude = ?, longitude = ?, coordinates_source = ? WHERE code = ?",
+        [(lat, lon, OWN, code) for code, (lat, lon) in points.items()],
     )
     missing = db.execute(
         "SELECT code, province_code, full_name FROM communes WHERE latitude IS NULL OR longitude IS NULL"

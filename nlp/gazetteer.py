@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlp.normalize import fold
+from nlp.normalize import fold, strip_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -215,20 +215,64 @@ class Gazetteer:
                 self._by_key[name_key(alias)].append(target)
 
     def _new_coordinates(self) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
+        """Official code → point of the 2025 communes and provinces, from vietnamadminunits.
+
+        That package files some 2025 communes under codes of its own (``Phường Láng`` is its 199,
+        the official 187, which is its Ngọc Khánh…): its codes are translated to the official ones
+        by province and full name (:meth:`_official_ward_codes`), never trusted as they are."""
         wards: dict[int, tuple[float, float]] = {}
         provinces: dict[int, tuple[float, float]] = {}
         try:
             with sqlite3.connect(f"file:{_vam_data_dir() / 'dataset.db'}?mode=ro", uri=True) as con:
+                official = self._official_ward_codes(con)
                 for pcode, plat, plon, wcode, wlat, wlon in con.execute(
                     "select provinceCode, provinceLat, provinceLon, wardCode, wardLat, wardLon from admin_units"
                 ):
-                    if wcode:
-                        wards[int(wcode)] = (wlat, wlon)
+                    code = official.get(int(wcode)) if wcode else None
+                    if code is not None and wlat is not None and wlon is not None:
+                        wards[code] = (wlat, wlon)
                     if pcode:
                         provinces[int(pcode)] = (plat, plon)
         except Exception:  # coordinates are a bonus: never fail the gazetteer for them
             log.debug("no coordinates for 2025 units", exc_info=True)
         return wards, provinces
+
+    @staticmethod
+    def _official_ward_codes(con: sqlite3.Connection) -> dict[int, int]:
+        """vietnamadminunits' 2025 commune code → the official code (vietnam-provinces).
+
+        Matched by province code and full name with its diacritics (``Xã Sơn Hà`` and ``Xã Sơn Hạ``
+        are two communes of one province), punctuation aside (apostrophes and dashes are written
+        several ways), else by the name without diacritics where that is unique in the province. A
+        commune neither finds is left out: it gets no point from here and no old unit is said to
+        have gone into it, rather than a neighbour's point or lineage."""
+        from vietnam_provinces import Ward
+
+        def letters(name: str) -> str:  # ``Cư M’gar`` and ``Cư M'gar``, ``Chân Mây – Lăng Cô`` and ``Chân Mây-Lăng Cô``
+            return re.sub(r"[\W_]+", "", fold(name))
+
+        by_name: dict[tuple[int, str], list[int]] = defaultdict(list)
+        bare: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for ward in Ward.iter_all():
+            code, pcode = int(ward.code.value), int(ward.province_code.value)
+            by_name[(pcode, letters(ward.name))].append(code)
+            bare[(pcode, letters(strip_diacritics(ward.name)))].append(code)
+        out: dict[int, int] = {}
+        unmatched = 0
+        for pcode, wcode, ward_name in con.execute("select provinceCode, wardCode, ward from admin_units"):
+            if not wcode or not pcode:
+                continue
+            codes = by_name.get((int(pcode), letters(ward_name or ""))) or []
+            if len(codes) != 1:
+                codes = bare.get((int(pcode), letters(strip_diacritics(ward_name or "")))) or []
+            code = codes[0] if len(codes) == 1 else None
+            if code is None:
+                unmatched += 1
+                continue
+            out[int(wcode)] = code
+        if unmatched:
+            log.debug("%d vietnamadminunits communes not matched to an official code", unmatched)
+        return out
 
     def _build_old(self, prov_by_code: dict[int, Candidate]) -> None:
         """Pre-2025 provinces, districts and communes with 2025 province and successors."""
@@ -249,13 +293,15 @@ class Gazetteer:
             log.warning("vietnamadminunits dataset missing: no pre-2025 units")
             return
         with con:
+            official = self._official_ward_codes(con)
             new_ward_code: dict[tuple[str, str], int] = {}
             new_prov_code: dict[str, int] = {}
             for pkey, wkey, wcode, pcode in con.execute(
                 "select provinceKey, wardKey, wardCode, provinceCode from admin_units"
             ):
-                new_ward_code[(pkey, wkey)] = int(wcode)
                 new_prov_code[pkey] = int(pcode)
+                if int(wcode) in official:  # its lineage is keyed by name: translate to official codes
+                    new_ward_code[(pkey, wkey)] = official[int(wcode)]
             # old commune key "prov_dist_ward" → set of new commune codes
             succ: dict[str, set[int]] = defaultdict(set)
             for new_pkey, wards in conv.get("DICT_PROVINCE_WARD_NO_DIVIDED", {}).items():
