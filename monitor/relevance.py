@@ -31,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from db.faults import crash_point
+from db.transaction import transaction
 from nlp.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -213,8 +215,9 @@ def score_articles(
              relevance_version(lexicon, r["extractor_version"]), r["id"])
             for r in rows
         ]
-        with db.conn:
+        with transaction(db):
             db.conn.executemany("UPDATE articles SET relevance = ?, relevance_version = ? WHERE id = ?", updates)
+            crash_point("relevance.scored")
         scored += len(updates)
     log.info("relevance: %d article(s) scored (lexicon %s)", scored, lexicon.digest)
     return {"scored": scored}

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from db.faults import crash_point
+from db.transaction import transaction
 from nlp.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -168,13 +170,17 @@ def link_stories(store: Any, batch: int = 200) -> dict[str, int]:
 
     linked = joined = merged = 0
     for i in range(0, len(todo), batch):
-        with db.conn:
+        # One transaction per batch (``db.transaction``): a merge rewrites other articles' story_id
+        # and adds band rows; killed half-way, none of the batch is linked and the next night
+        # starts it again, rather than leaving articles linked without their bands.
+        with transaction(db):
             for article_id in todo[i : i + batch]:
                 absorbed = _link_one(db, article_id, grams_of)
                 linked += 1
                 if absorbed is not None:
                     joined += 1
                     merged += absorbed
+                crash_point("stories.linked")
         if len(cache) > 20_000:  # bound memory on a first run over a large archive
             cache.clear()
     log.info("stories: %d article(s) linked, %d joined an existing story, %d merged", linked, joined, merged)

@@ -221,3 +221,59 @@ def test_two_processes_creating_a_database_at_once_both_succeed(tmp_path: Path) 
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT count(*) FROM provinces").fetchone()[0] == 34
     conn.close()
+
+
+_SIDE_STEPS = (
+    "from db.store import Store; from monitor.relevance import score_articles; "
+    "from monitor.stories import link_stories; store = Store({path!r}); "
+    "score_articles(store, batch=4); link_stories(store, batch=4); store.close()"
+)
+
+
+def _signals(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT id, relevance, relevance_version, story_id FROM articles ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def _bands(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT * FROM story_bands ORDER BY 1, 2, 3").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("point", ["relevance.scored:2", "stories.linked:3", "stories.linked:6"])
+def test_the_nightly_side_steps_killed_mid_batch_keep_whole_batches(
+    point: str, articles_db: Path, tmp_path: Path
+) -> None:
+    """Relevance scores and story links are written a batch per transaction: killed inside the
+    second batch, the first is all there and the second not at all; the next night finishes the
+    job exactly as an uninterrupted night does (the same scores, stories and LSH bands)."""
+    processed = tmp_path / "processed.db"
+    shutil.copy(articles_db, processed)
+    assert _process(processed).returncode == 0
+    whole, killed = tmp_path / "whole.db", tmp_path / "killed.db"
+    shutil.copy(processed, whole)
+    shutil.copy(processed, killed)
+    assert _run(["-c", _SIDE_STEPS.format(path=str(whole))]).returncode == 0
+
+    crashed = _run(["-c", _SIDE_STEPS.format(path=str(killed))], crash_at=point)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    _integrity(killed)
+    _opens(killed)
+    rows = _signals(killed)
+    if point.startswith("relevance"):
+        # batch 1 (4 articles) committed, batch 2 rolled back whole, no story linked yet
+        assert sum(r[1] is not None for r in rows) == 4 and all(r[3] is None for r in rows)
+    else:
+        linked = [r for r in rows if r[3] is not None]
+        assert len(linked) == 4 * ((int(point.rsplit(":", 1)[1]) - 1) // 4), linked
+        linked_ids = {r[0] for r in linked}
+        assert {b[2] for b in _bands(killed)} == linked_ids  # no article linked without its bands
+    assert _run(["-c", _SIDE_STEPS.format(path=str(killed))]).returncode == 0
+    assert _signals(killed) == _signals(whole)
+    assert _bands(killed) == _bands(whole)
