@@ -238,6 +238,22 @@ def test_the_articles_table_is_one_line_per_row_with_its_column_details_folded(b
     page.close()
 
 
+def test_a_persons_timeline_lists_their_titles_in_date_order(browser: Browser) -> None:
+    """``person_timeline`` for a name typed without diacritics: one person, every title with the
+    article's date and link, oldest first."""
+    page = browser.open(f"/{DB}/person_timeline?person={quote('truong thi ngoc han')}")
+    rows = _visible_rows(page)
+    assert rows.count() >= 2
+    assert set(rows.locator("td.col-name").all_inner_texts()) == {"Trương Thị Ngọc Hân"}
+    assert len(set(rows.locator("td.col-person_id").all_inner_texts())) == 1
+    dates = rows.locator("td.col-published").all_inner_texts()
+    assert dates == sorted(dates) and len(set(dates)) >= 2, dates
+    assert all(t.strip() for t in rows.locator("td.col-title").all_inner_texts())
+    assert rows.first.locator("td.col-url a").count() == 1
+    browser.screenshot(page, "person_timeline.png")
+    page.close()
+
+
 def test_the_map_places_every_commune_in_the_news(browser: Browser) -> None:
     page = browser.open(f"/{DB}/commune_map?province=")
     rows = _visible_rows(page)
