@@ -221,7 +221,7 @@ class _Anchorer:
         frames = _frames()
         for k, low in enumerate(lows):
             for words, label, where in frames.get(low, ()):
-                if label == "speech" and not paragraph_start:
+                if label == "same" or (label == "speech" and not paragraph_start):
                     continue
                 if where == "start" and k > 0:
                     continue
@@ -229,7 +229,23 @@ class _Anchorer:
                     continue
                 if words == ("về",) and "," not in lows[:12]:
                     continue  # ``Về …,`` opens a topic; ``về`` inside a clause does not
+                if k == 0 and label == "topic" and self._names_the_account(lows, len(words)):
+                    continue  # ``Về kết quả giải quyết, …``: the same report goes on
                 return True
+        return False
+
+    @staticmethod
+    def _names_the_account(lows: list[str], start: int) -> bool:
+        """Does a topic frame (``Về …,``, ``Đối với …,``) name the dossier account itself (``Về kết
+        quả giải quyết``, ``Đối với hồ sơ tiếp nhận``)? Its words up to the comma are read."""
+        end = lows.index(",") if "," in lows[start:12] else -1
+        if end < 0:
+            return False
+        frames = _frames()
+        for k in range(start, end):
+            for words, label, _where in frames.get(lows[k], ()):
+                if label == "same" and tuple(lows[k : k + len(words)]) == words:
+                    return True
         return False
 
     def _is_list_line(self, sentence: Sentence) -> bool:

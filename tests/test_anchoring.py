@@ -185,3 +185,15 @@ def test_every_figure_carries_scope_and_period_keys_even_without_them() -> None:
     ex = extract_article("Tỷ lệ đạt 90%. Đã tiếp nhận 15 hồ sơ.", {})
     for fact in ex.facts["dossiers"] + ex.facts["percentages"]:
         assert fact.data["scope"] is None and fact.data["period"] is None
+
+
+def test_a_topic_phrase_naming_the_dossier_account_goes_on_with_it() -> None:
+    got = figures(
+        "Trong quý III/2025, Trung tâm Phục vụ hành chính công xã Hải Lựu tiếp nhận 2.140 hồ sơ. "
+        "Về kết quả giải quyết, Trung tâm đã trả kết quả 2.085 hồ sơ, trong đó 2.071 hồ sơ trước hạn.\n\n"
+        "Hộ tịch là lĩnh vực có nhiều hồ sơ nhất với 930 hồ sơ.\n\n"
+        "Về chuyển đổi số, 100% cán bộ xã đã có chữ ký số.",
+    )
+    q3 = ("2025-07-01", "2025-09-30")
+    assert got[2085] == got[2071] == got[930] == ("xã Hải Lựu", q3)
+    assert got[100] == ("xã Hải Lựu", None)  # another matter opens another account
