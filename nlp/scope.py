@@ -49,6 +49,10 @@ _PLURAL = frozenset({"các", "những", "nhiều", "mọi", "mỗi", "từng", "
 _PREPOSITIONS = frozenset({"tại", "ở", "về", "cho", "với", "đến", "tới", "vào", "từ", "trong"})
 # Joining an enumeration of units (``xã A, xã B và xã C``).
 _ENUM_GAPS = frozenset({",", "và", "cùng"})
+# A ranking word this many tokens before a nation word makes it the ranking's field; a clause mark
+# between them ends the ranking.
+_RANK_REACH = 8
+_CLAUSE_MARKS = frozenset({".", ";", ":"})
 _LEVEL = {"xã": 3, "phường": 3, "đặc khu": 3, "thị trấn": 3, "huyện": 2, "quận": 2, "thị xã": 2, "thành phố": 1,
           "tỉnh": 0}
 
@@ -198,12 +202,22 @@ class ScopeReader:
         table = _cue_table()
         out: list[Cue] = []
         k = 0
+        rank_at = -100  # the token after the last ranking word (``xếp thứ 3 cả nước``)
         while k < len(toks):
+            if toks[k].low in _CLAUSE_MARKS:
+                rank_at = -100
             for words, label, cased in table.get(toks[k].low, ()):
                 if tuple(t.low for t in toks[k : k + len(words)]) == words and (
                     cased is None or tuple(t.text for t in toks[k : k + len(words)]) == cased
                 ):
                     end = k + len(words)
+                    if label == "rank":
+                        rank_at = end
+                        k = end
+                        break
+                    if label == "nation" and k - rank_at <= _RANK_REACH:
+                        k = end  # the field of a ranking, not whose figure it is
+                        break
                     # ``bố trí công chức tại Trung tâm``: an office after a preposition is a place, not
                     # whose figure it is.
                     if label == "local" and k > 0 and toks[k - 1].low in _PREPOSITIONS:

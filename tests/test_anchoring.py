@@ -197,3 +197,13 @@ def test_a_topic_phrase_naming_the_dossier_account_goes_on_with_it() -> None:
     q3 = ("2025-07-01", "2025-09-30")
     assert got[2085] == got[2071] == got[930] == ("xã Hải Lựu", q3)
     assert got[100] == ("xã Hải Lựu", None)  # another matter opens another account
+
+
+def test_the_field_of_a_ranking_is_not_the_figures_owner() -> None:
+    got = figures(
+        "Lạng Sơn vào top 3 cả nước về dịch vụ công trực tuyến\n\n"
+        "Tháng 9/2025, tỉnh Lạng Sơn nhận 41.200 hồ sơ, xếp thứ 3 toàn quốc.\n\n"
+        "Riêng cấp xã nhận 28.900 hồ sơ.",
+    )
+    sept = ("2025-09-01", "2025-09-30")
+    assert got[41200] == got[28900] == ("tỉnh Lạng Sơn", sept)
