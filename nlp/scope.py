@@ -47,6 +47,9 @@ _LOCATOR_GAPS = frozenset({",", "(", "thuộc", "-", "–", "của"})
 _PLURAL = frozenset({"các", "những", "nhiều", "mọi", "mỗi", "từng", "%", "toàn", "bộ"})
 # Before an office, these make it a place or an object (``tại Trung tâm``), not the figure's owner.
 _PREPOSITIONS = frozenset({"tại", "ở", "về", "cho", "với", "đến", "tới", "vào", "từ", "trong"})
+# Before a national office (``gửi Văn phòng Chính phủ``, ``trình Thủ tướng``), these make it the
+# addressee of a report: the report's figures are its sender's.
+_ADDRESSED = _PREPOSITIONS | {"gửi", "trình", "lên"}
 # Joining an enumeration of units (``xã A, xã B và xã C``).
 _ENUM_GAPS = frozenset({",", "và", "cùng"})
 # A ranking word this many tokens before a nation word makes it the ranking's field; a clause mark
@@ -221,6 +224,11 @@ class ScopeReader:
                     # ``bố trí công chức tại Trung tâm``: an office after a preposition is a place, not
                     # whose figure it is.
                     if label == "local" and k > 0 and toks[k - 1].low in _PREPOSITIONS:
+                        k = end
+                        break
+                    # ``Báo cáo … gửi Văn phòng Chính phủ``: an office addressed, not the figure's owner
+                    # (the nation's offices are named with capitals; ``trong cả nước`` is the nation).
+                    if label == "nation" and k > 0 and toks[k].text[:1].isupper() and toks[k - 1].low in _ADDRESSED:
                         k = end
                         break
                     if label in LOCAL_TYPES + ("province", "city") and k > 0 and toks[k - 1].low in _PLURAL and \

@@ -207,3 +207,12 @@ def test_the_field_of_a_ranking_is_not_the_figures_owner() -> None:
     )
     sept = ("2025-09-01", "2025-09-30")
     assert got[41200] == got[28900] == ("tỉnh Lạng Sơn", sept)
+
+
+def test_the_office_a_report_is_sent_to_does_not_own_its_figures() -> None:
+    got = figures(
+        "Số liệu tháng 9/2025 mà UBND tỉnh Quảng Trị gửi Thủ tướng cho thấy có 52.300 hồ sơ được tiếp nhận, "
+        "81,4% trong số đó nộp trực tuyến.",
+    )
+    sept = ("2025-09-01", "2025-09-30")
+    assert got[52300] == got[81.4] == ("tỉnh Quảng Trị", sept)
