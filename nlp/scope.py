@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +57,10 @@ _ENUM_GAPS = frozenset({",", "và", "cùng"})
 # between them ends the ranking.
 _RANK_REACH = 8
 _CLAUSE_MARKS = frozenset({".", ";", ":"})
+# The first word in brackets that makes the unit after it an address (``(đặt tại phường X)``).
+_ADDRESS_WORDS = frozenset({"đặt", "tại", "trụ", "địa", "tọa", "toạ", "nằm", "ở"})
+_PHOTO_CREDIT = re.compile(r"(?:^|[\s(.|])Ảnh(?: minh họa| minh hoạ)?\s*:")
+_SENTENCE_ENDS = frozenset('.!?:;…"”)')
 _LEVEL = {"xã": 3, "phường": 3, "đặc khu": 3, "thị trấn": 3, "huyện": 2, "quận": 2, "thị xã": 2, "thành phố": 1,
           "tỉnh": 0}
 
@@ -144,11 +149,45 @@ class ScopeReader:
         self.units = units
         self.tokens = tokens
         self.current_era = current_era
-        self.unit_cues: dict[int, list[Cue]] = {}
+        # The mentions that may name a figure's owner: not an address in brackets (``Trung tâm …
+        # (đặt tại phường X)``, ``tại Nhà văn hóa … (phường X)``).
+        self.mentions: dict[int, list[tuple[int, int, int]]] = {}
         for fact in units:
-            for start, end, sentence in fact.mentions or [(fact.start, fact.end, fact.sentence)]:
+            kept = [m for m in fact.mentions or [(fact.start, fact.end, fact.sentence)] if not self._address(m[0])]
+            if kept:
+                self.mentions[id(fact)] = kept
+        self.units = [u for u in units if id(u) in self.mentions]
+        self.unit_cues: dict[int, list[Cue]] = {}
+        for fact in self.units:
+            for start, end, sentence in self.mentions[id(fact)]:
                 self.unit_cues.setdefault(sentence, []).append(Cue(start, end, "unit", fact))
+        self.captions = _captions(self.text)
         self.main = self._main()
+
+    def _address(self, start: int) -> bool:
+        """Is the unit named at ``start`` an address in brackets: where an office or a venue stands
+        (``(đặt tại phường X)``, ``tại Nhà văn hóa … (phường X)``), not whose figures they are?"""
+        text = self.text
+        open_at = text.rfind("(", max(0, start - 60), start)
+        if open_at < 0 or ")" in text[open_at:start]:
+            return False
+        inside = text[open_at + 1 : start].lower().split()
+        if inside[:1] and inside[0] in _ADDRESS_WORDS:
+            return True
+        if any(w not in _TYPE_WORDS for w in inside):
+            return False
+        # ``(phường X)`` alone: an address when a venue introduced by ``tại`` stands right before it.
+        clause = text[max(0, open_at - 120) : open_at]
+        cut = max(clause.rfind(ch) for ch in ",;.\n")
+        words = clause[cut + 1 :].lower().split()
+        return "tại" in words[-10:]
+
+    def _first(self, unit: Fact, lead_end: int | None = None) -> int:
+        """Where a unit is first named (outside photo captions when ``lead_end`` asks for the lead)."""
+        starts = [m[0] for m in self.mentions[id(unit)]]
+        if lead_end is not None:
+            starts = [s for s in starts if not any(a <= s < b for a, b in self.captions)] or [len(self.text)]
+        return min(starts)
 
     # -- the article's own unit --
     def _lead_end(self) -> int:
@@ -169,17 +208,17 @@ class ScopeReader:
         local_types = LOCAL_TYPES if self.current_era else LOCAL_TYPES + _OLD_LOCAL + ("thành phố",)
         local = [u for u in era_ok if u.data.get("type") in local_types and not is_province(u)]
         lead_end = self._lead_end()
-        in_lead = [u for u in local if u.start < lead_end]
+        in_lead = [u for u in local if self._first(u, lead_end) < lead_end]
         if len(in_lead) == 1:
             return _unit_scope(in_lead[0])
         if not in_lead:
             if self._lead_has_nation(lead_end):
                 return Scope(dict(NATION), "VN")
-            provinces = [u for u in era_ok if is_province(u) and u.start < lead_end]
-            chosen = _dominant(provinces, lead_end)
+            provinces = [u for u in era_ok if is_province(u) and self._first(u, lead_end) < lead_end]
+            chosen = self._dominant(provinces, lead_end)
             if chosen is not None:
                 return _unit_scope(chosen)
-        chosen = _dominant(local, lead_end)
+        chosen = self._dominant(local, lead_end)
         if chosen is not None:
             return _unit_scope(chosen)
         if local:
@@ -187,8 +226,27 @@ class ScopeReader:
         provinces = [u for u in era_ok if is_province(u)] or (
             [] if self.current_era else [u for u in self.units if u.data.get("type") == "tỉnh"]
         )
-        chosen = _dominant(provinces, lead_end)
+        chosen = self._dominant(provinces, lead_end)
         return _unit_scope(chosen) if chosen is not None else None
+
+    def _dominant(self, units: list[Fact], lead_end: int) -> Fact | None:
+        """The unit of a list the article is about: the one its lead names (photo captions aside),
+        or the one named at least twice as often as any other."""
+        if not units:
+            return None
+        if len(units) == 1:
+            return units[0]
+        in_lead = [u for u in units if self._first(u, lead_end) < lead_end]
+        if len(in_lead) == 1:
+            return in_lead[0]
+        count = {id(u): len(self.mentions[id(u)]) for u in units}
+        ranked = sorted(units, key=lambda u: (-count[id(u)], self._first(u)))
+        first, second = ranked[0], ranked[1]
+        if count[id(first)] >= 2 * count[id(second)]:
+            return first
+        if in_lead and len(in_lead) <= 2:
+            return min(in_lead, key=lambda u: self._first(u))
+        return None
 
     def _lead_has_nation(self, lead_end: int) -> bool:
         for sent in self.adoc.sentences:
@@ -335,7 +393,7 @@ class ScopeReader:
                 continue
             if self.current_era and unit.data.get("_old"):
                 continue
-            for start, _end, _s in unit.mentions or [(unit.start, unit.end, unit.sentence)]:
+            for start, _end, _s in self.mentions[id(unit)]:
                 if since <= start < at and (best is None or start > best[0]):
                     best = (start, unit)
         return best[1] if best else None
@@ -406,20 +464,17 @@ class ScopeReader:
         return "skip"
 
 
-def _dominant(units: list[Fact], lead_end: int) -> Fact | None:
-    """The unit of a list the article is about: the one its lead names, or the one named at
-    least twice as often as any other."""
-    if not units:
-        return None
-    if len(units) == 1:
-        return units[0]
-    in_lead = [u for u in units if u.start < lead_end]
-    if len(in_lead) == 1:
-        return in_lead[0]
-    ranked = sorted(units, key=lambda u: (-len(u.mentions or [0]), u.start))
-    first, second = ranked[0], ranked[1]
-    if len(first.mentions or [0]) >= 2 * len(second.mentions or [0]):
-        return first
-    if in_lead and len(in_lead) <= 2:
-        return min(in_lead, key=lambda u: u.start)
-    return None
+def _captions(text: str) -> list[tuple[int, int]]:
+    """The photo captions of a text, as char spans: a line after the first that credits a photo
+    (``Ảnh: …``) or a short line that ends with no sentence mark. A unit named there is shown, not
+    what the article is about."""
+    out: list[tuple[int, int]] = []
+    at = text.find("\n") + 1 if "\n" in text else len(text)
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end].strip()
+        if line and (_PHOTO_CREDIT.search(line) or (len(line) < 220 and line[-1] not in _SENTENCE_ENDS)):
+            out.append((at, end))
+        at = end + 1
+    return out

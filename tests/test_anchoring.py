@@ -216,3 +216,25 @@ def test_the_office_a_report_is_sent_to_does_not_own_its_figures() -> None:
     )
     sept = ("2025-09-01", "2025-09-30")
     assert got[52300] == got[81.4] == ("tỉnh Quảng Trị", sept)
+
+
+def test_an_address_in_brackets_is_where_an_office_stands_not_whose_figures() -> None:
+    got = figures(
+        "Trung tâm Phục vụ hành chính công thành phố Cần Thơ (đặt tại phường Ninh Kiều) hoạt động ổn định. "
+        "Trong tháng 8/2025, Trung tâm tiếp nhận 7.450 hồ sơ.\n\n"
+        "Sáng 5/9, tại Nhà văn hóa thành phố Cần Thơ (phường Cái Khế), Đảng bộ thành phố tổ chức hội nghị; "
+        "100% đại biểu tán thành nghị quyết.",
+        "2025-09-05",
+    )
+    assert got[7450] == ("thành phố Cần Thơ", ("2025-08-01", "2025-08-31"))
+    assert got[100][0] == "thành phố Cần Thơ"
+
+
+def test_a_commune_shown_in_a_photo_caption_is_not_what_the_article_is_about() -> None:
+    got = figures(
+        "Giám đốc Sở Nội vụ tỉnh Vĩnh Long thông tin kết quả tháng 7.\n"
+        "Cán bộ hướng dẫn người dân tại xã Long Hồ\n\n"
+        "Trong tháng 7/2025, hồ sơ nộp trực tuyến chiếm 72,4%.",
+        "2025-08-06",
+    )
+    assert got[72.4] == ("tỉnh Vĩnh Long", ("2025-07-01", "2025-07-31"))
