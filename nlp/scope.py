@@ -61,6 +61,8 @@ _CLAUSE_MARKS = frozenset({".", ";", ":"})
 _ADDRESS_WORDS = frozenset({"đặt", "tại", "trụ", "địa", "tọa", "toạ", "nằm", "ở"})
 _PHOTO_CREDIT = re.compile(r"(?:^|[\s(.|])Ảnh(?: minh họa| minh hoạ)?\s*:")
 _SENTENCE_ENDS = frozenset('.!?:;…"”)')
+# The last word between an unnamed commune and the province that places it (``phường ở Huế``).
+_LOCATING = frozenset({"ở", "tại", "thuộc"})
 _LEVEL = {"xã": 3, "phường": 3, "đặc khu": 3, "thị trấn": 3, "huyện": 2, "quận": 2, "thị xã": 2, "thành phố": 1,
           "tỉnh": 0}
 
@@ -289,8 +291,13 @@ class ScopeReader:
                     if label == "nation" and k > 0 and toks[k].text[:1].isupper() and toks[k - 1].low in _ADDRESSED:
                         k = end
                         break
+                    # ``xã hội`` (society) names no commune.
+                    if words == ("xã",) and end < len(toks) and toks[end].low == "hội":
+                        k = end
+                        break
+                    # ``toàn bộ xã`` is every commune; ``cán bộ xã`` is the commune's staff.
                     if label in LOCAL_TYPES + ("province", "city") and k > 0 and toks[k - 1].low in _PLURAL and \
-                            len(words) == 1:
+                            len(words) == 1 and not (toks[k - 1].low == "bộ" and (k < 2 or toks[k - 2].low != "toàn")):
                         label = "part"
                     # ``UBND các xã, phường``: the offices of many units.
                     if label in LOCAL_TYPES + ("local", "province", "city") and end < len(toks) and \
@@ -329,12 +336,28 @@ class ScopeReader:
             ):
                 continue
             kept.append(cue)
+        words = sorted(kept, key=lambda c: c.start)
         for i, u in enumerate(units):
             if i > 0 and self._is_locator(units[i - 1], u):
+                continue
+            if self._locates_word(words, u):
                 continue
             kept.append(u)
         kept.sort(key=lambda c: c.start)
         return kept
+
+    def _locates_word(self, words: list[Cue], cue: Cue) -> bool:
+        """``Công chức phường ở Huế …``, ``Một phường ở Cần Thơ …``: a province placing an unnamed
+        commune or office right before it locates it; the commune is the subject."""
+        if cue.unit is None or not is_province(cue.unit):
+            return False
+        before = [c for c in words if c.end <= cue.start]
+        if not before or before[-1].label not in LOCAL_TYPES + ("local",):
+            return False
+        gap_text = self.text[before[-1].end : cue.start]
+        gap = gap_text.lower().split()
+        return bool(gap) and len(gap) <= 4 and gap[-1] in _LOCATING and not any(
+            ch.isdigit() or ch in ",;.()" for ch in gap_text)
 
     def _is_locator(self, prev: Cue, cue: Cue) -> bool:
         """``X, tỉnh Y`` / ``X (tỉnh Y)`` / ``X thuộc tỉnh Y``: Y locates X, X is the subject."""

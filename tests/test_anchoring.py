@@ -238,3 +238,13 @@ def test_a_commune_shown_in_a_photo_caption_is_not_what_the_article_is_about() -
         "2025-08-06",
     )
     assert got[72.4] == ("tỉnh Vĩnh Long", ("2025-07-01", "2025-07-31"))
+
+
+def test_a_province_placing_an_unnamed_ward_locates_it() -> None:
+    got = figures(
+        "Công chức phường ở Huế làm thêm giờ, nhận 900 hồ sơ trong tuần đầu\n\n"
+        "Những ngày qua, Trung tâm Phục vụ hành chính công phường Thuận Hóa đông người dân đến làm thủ tục, "
+        "nhất là các thủ tục về an sinh xã hội.",
+        "2025-07-09",
+    )
+    assert got[900][0] == "phường Thuận Hóa"
