@@ -112,7 +112,8 @@ class _Anchorer:
         self.two_tier_from = first_two_tier
         self.done: dict[int, _Done] = {}
         self.consumed: set[int] = set()
-        self.paragraph_start = 0  # cues a figure took from after it (``68% của cả nước``)
+        self.paragraph_start = 0
+        self.previous_paragraph = 0  # where the paragraph before the current one starts
         self.report: Period | None = None
 
     # -- period --
@@ -327,7 +328,8 @@ class _Anchorer:
         after it), ``inherited`` (the figure before it, or the focus)."""
         period_end = period[1] if period else None
         if id(fig) in respectively:
-            got = self.scopes.resolve(respectively[id(fig)], focus, period_end, self.paragraph_start)
+            got = self.scopes.resolve(respectively[id(fig)], focus, period_end, self.paragraph_start,
+                                      self.previous_paragraph)
             if isinstance(got, Scope):
                 return got, "own"
         window_start = prev.end if prev is not None else -1
@@ -336,13 +338,13 @@ class _Anchorer:
         for cue in reversed(window):
             if cue.label == "unit" and self.scopes.pooled(cue, cues):
                 return Scope(None), "own"
-            got = self.scopes.resolve(cue, focus, period_end, self.paragraph_start)
+            got = self.scopes.resolve(cue, focus, period_end, self.paragraph_start, self.previous_paragraph)
             if got in ("skip", "part"):
                 continue
             return got, "own"  # type: ignore[return-value]
         after = self._after_cue(fig, cues, figs)
         if after is not None:
-            got = self.scopes.resolve(after, focus, period_end, self.paragraph_start)
+            got = self.scopes.resolve(after, focus, period_end, self.paragraph_start, self.previous_paragraph)
             if isinstance(got, Scope):
                 self.consumed.add(after.start)
                 return got, "after"
@@ -388,6 +390,7 @@ class _Anchorer:
             prev_end = sentence.end
             if new_paragraph:
                 focus = self.scopes.main
+                self.previous_paragraph = self.paragraph_start
                 self.paragraph_start = sentence.start
             if pos > 0 and self._opens_account(sentence, figs[0] if figs else None, new_paragraph):
                 current, current_span = None, None

@@ -421,6 +421,11 @@ class ScopeReader:
                     best = (start, unit)
         return best[1] if best else None
 
+    def _named_between(self, start: int, end: int, want: Iterable[str]) -> list[Fact]:
+        """The units of a ``want`` type named in ``[start, end)`` (former units aside)."""
+        return [u for u in self.units if u.data.get("type") in want and not (self.current_era and u.data.get("_old"))
+                and any(start <= m[0] < end for m in self.mentions[id(u)])]
+
     def province(self, at: int) -> Scope | None:
         named = self._latest_unit(at, (), province=True)
         if named is not None:
@@ -436,10 +441,20 @@ class ScopeReader:
                     return got
         return _province_scope(self.adoc.meta.get("province"))
 
-    def local(self, at: int, types: tuple[str, ...], focus: Scope | None, since: int = 0) -> Scope | None:
-        """The commune, ward or special zone an office or type word stands for: the one in focus,
-        else the article's own, else the one named last in the paragraph (``since``); in a
+    def local(
+        self, at: int, types: tuple[str, ...], focus: Scope | None, since: int = 0, recent: int | None = None
+    ) -> Scope | None:
+        """The commune, ward or special zone an office or type word stands for: the one the text
+        has just introduced (the only one named since the start of the paragraph before, ``recent``:
+        ``Trung tâm … xã Chư Păh bố trí …`` then ``Trung tâm tiếp nhận …``), else the one in
+        focus, else the article's own, else the one named last in the paragraph (``since``); in a
         province's article, the province."""
+        if recent is not None:
+            named = {id(u): u for u in self._named_between(recent, at, LOCAL_TYPES)}
+            if len(named) == 1:
+                unit = next(iter(named.values()))
+                if unit.data.get("type") in types:
+                    return _unit_scope(unit)
         for candidate in (focus, self.main):
             if candidate is not None and candidate.value and candidate.value["type"] in types:
                 return candidate
@@ -458,7 +473,8 @@ class ScopeReader:
         return None
 
     def resolve(
-        self, cue: Cue, focus: Scope | None, period_end: date | None, paragraph_start: int = 0
+        self, cue: Cue, focus: Scope | None, period_end: date | None, paragraph_start: int = 0,
+        previous_paragraph: int | None = None,
     ) -> Scope | str | None:
         """What a cue stands for: a scope, ``None`` (no single unit), ``"part"`` (keeps the
         scope of the figure it splits) or ``"skip"`` (not an owner: read on)."""
@@ -473,9 +489,9 @@ class ScopeReader:
         if label == "none":
             return NO_SCOPE
         if label in LOCAL_TYPES:
-            return self.local(cue.start, (label,), focus, paragraph_start) or "skip"
+            return self.local(cue.start, (label,), focus, paragraph_start, previous_paragraph) or "skip"
         if label == "local":
-            return self.local(cue.start, LOCAL_TYPES, focus, paragraph_start) or "skip"
+            return self.local(cue.start, LOCAL_TYPES, focus, paragraph_start, previous_paragraph) or "skip"
         if label == "province":
             return self.province(cue.start)
         if label == "city":

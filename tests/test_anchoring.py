@@ -248,3 +248,17 @@ def test_a_province_placing_an_unnamed_ward_locates_it() -> None:
         "2025-07-09",
     )
     assert got[900][0] == "phường Thuận Hóa"
+
+
+def test_an_unnamed_centre_is_the_one_the_text_has_just_introduced() -> None:
+    got = figures(
+        "Đoàn kiểm tra của Sở Nội vụ tỉnh Gia Lai đến xã Ia Grai và xã Chư Păh.\n\n"
+        "Trung tâm Phục vụ hành chính công xã Chư Păh bố trí 6 quầy giao dịch.\n\n"
+        "Trong quý III/2025, Trung tâm tiếp nhận 2.950 hồ sơ.\n\n"
+        "Ở xã Ia Grai, đội ngũ công chức trẻ, nhiệt tình.\n\n"
+        "Trong quý III/2025, Trung tâm tiếp nhận 1.870 hồ sơ.\n\n"
+        "Người dân xã Ia Grai cho biết thủ tục nhanh gọn.\n\n"
+        "Chỉ trong tháng 9/2025, trung tâm đã tiếp nhận 720 hồ sơ.",
+    )
+    assert got[2950][0] == "xã Chư Păh"
+    assert got[1870][0] == got[720][0] == "xã Ia Grai"
