@@ -421,6 +421,17 @@ def _resolve_report(p: TimePhrase, ctx: Context) -> Period | None:
     return ctx.report or ctx.current
 
 
+def _resolve_last_term(p: TimePhrase, ctx: Context) -> Period | None:
+    """``nhiệm kỳ qua``: the term ending in the article's year (else where the term the article
+    names begins), as long as that term (else five years), in whole years (NOTES T3)."""
+    named = p.extra.get("term")
+    length = named[1] if named and 3 <= named[1] <= 6 else 5
+    end = ctx.article_date.year if ctx.article_date else (named[0] if named else None)
+    if end is None:
+        return None
+    return date(end - length, 1, 1), date(end, 12, 31)
+
+
 def _resolve_none(p: TimePhrase, ctx: Context) -> Period | None:
     return None
 
@@ -448,6 +459,7 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
     "year_end": _resolve_year_end,
     "this_year": _resolve_this_year,
     "report": _resolve_report,
+    "last_term": _resolve_last_term,
     "open": _resolve_none,
     "before": _resolve_none,
     "backlog": _resolve_backlog,
@@ -486,6 +498,7 @@ _READERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("now_phrase", frozenset({"now"})),
     ("relative_phrase", frozenset({"trong", "kỳ", "cùng", "nay", "năm", "sau"})),
     ("backlog_phrase", frozenset({"trước"})),
+    ("last_term_phrase", frozenset({"nhiệm"})),
     ("span_phrase", frozenset({"#", "*", "riêng", "ngày", "tháng", "quý", "nửa", "giai", "nhiệm", "thời", "năm"})),
 )
 
@@ -993,6 +1006,18 @@ class _Reader:
             return None
         return self.make(i, got[0], "before", (got[1],))
 
+    def last_term_phrase(self, i: int) -> TimePhrase | None:
+        """``nhiệm kỳ qua``, ``nhiệm kỳ vừa qua``, ``nhiệm kỳ trước``: the term that ends now (NOTES
+        T3: a term is a span of whole years)."""
+        if self.low(i) != "nhiệm" or self.low(i + 1) != "kỳ":
+            return None
+        j = i + 2
+        if self.low(j) == "vừa" and self.low(j + 1) == "qua":
+            return self.make(i, j + 2, "last_term")
+        if self.low(j) in {"qua", "trước"}:
+            return self.make(i, j + 1, "last_term")
+        return None
+
     def span_phrase(self, i: int) -> TimePhrase | None:
         j = i
         if self.low(j) == "riêng":
@@ -1031,8 +1056,8 @@ class _Reader:
         # ``Đại hội … lần thứ I, nhiệm kỳ 2025 – 2030``: the term names the congress; only a
         # target (``chỉ tiêu cho nhiệm kỳ …``) or a term the sentence is about (``trong nhiệm kỳ``)
         # dates figures. ``nlp.anchoring`` lets a target sentence use it anyway.
-        if self.low(i) == "nhiệm" and self.low(i - 1) not in _TERM_PREPOSITIONS and i > 0 and \
-                self.low(i - 1) not in {".", "\n"}:
+        if self.low(i) == "nhiệm" and p.form != "last_term" and self.low(i - 1) not in _TERM_PREPOSITIONS and i > 0 \
+                and self.low(i - 1) not in {".", "\n"}:
             return "attribute"
         return p.role
 
@@ -1084,6 +1109,12 @@ class _Reader:
             while j < self.n and self.toks[j].start < p.end:
                 j += 1
             i = j
+        terms = [p.spans[0] for p in out if p.text.lower().startswith("nhiệm") and p.spans and p.spans[0].year2]
+        if terms:
+            named = max(terms, key=lambda t: t.year or 0)
+            for p in out:
+                if p.form == "last_term":
+                    p.extra["term"] = (named.year, (named.year2 or 0) - (named.year or 0))
         return out
 
 

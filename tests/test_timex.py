@@ -154,3 +154,16 @@ def test_hostile_input_never_raises() -> None:
         for p in find_phrases(text):
             assert isinstance(p, TimePhrase)
             p.resolve(Context(D("2025-11-04")))
+
+
+def test_the_term_just_ended_is_whole_years() -> None:
+    # a congress of August 2025 looks back on the term that ends that year (NOTES T3: whole years)
+    assert period("Nhiệm kỳ qua, thu ngân sách của xã tăng 9%/năm.", "2025-08-20") == ("2020-01-01", "2025-12-31")
+    assert period("Trong nhiệm kỳ vừa qua, tỷ lệ hộ nghèo giảm còn 4,1%.", "2025-08-20") == (
+        "2020-01-01", "2025-12-31")
+    # the length of the term the article names (a People's Council's 2021 – 2026)
+    got = [p for p in find_phrases(
+        "Kỳ họp cuối của HĐND phường Kiến An nhiệm kỳ 2021 – 2026. Nhiệm kỳ qua, phường đạt 95% chỉ tiêu.")
+        if p.form == "last_term"]
+    assert len(got) == 1 and got[0].role == "period"
+    assert got[0].resolve(Context(D("2026-03-02"))) == (D("2021-01-01"), D("2026-12-31"))
