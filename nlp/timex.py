@@ -1057,9 +1057,22 @@ class _Reader:
         # target (``chỉ tiêu cho nhiệm kỳ …``) or a term the sentence is about (``trong nhiệm kỳ``)
         # dates figures. ``nlp.anchoring`` lets a target sentence use it anyway.
         if self.low(i) == "nhiệm" and p.form != "last_term" and self.low(i - 1) not in _TERM_PREPOSITIONS and i > 0 \
-                and self.low(i - 1) not in {".", "\n"}:
+                and self.low(i - 1) not in {".", "\n"} and not self._fronted_term(i, p):
             return "attribute"
         return p.role
+
+    def _fronted_term(self, i: int, p: TimePhrase) -> bool:
+        """``Theo báo cáo, nhiệm kỳ 2020 – 2025, xã có …``: a term set off by commas before its
+        clause says when, unlike the term after a name (``… lần thứ I, nhiệm kỳ 2025 – 2030 đã …``,
+        ``… khóa XV, nhiệm kỳ …,``)."""
+        if self.low(i - 1) != ",":
+            return False
+        j = i
+        while j < self.n and self.toks[j].start < p.end:
+            j += 1
+        if self.low(j) != ",":
+            return False
+        return not any(w in {"thứ", "khóa", "khoá"} for w in self.lows[max(0, i - 6) : i - 1])
 
     def _in_aside(self, i: int) -> bool:
         """Inside brackets after other words (``(theo chuẩn nghèo giai đoạn 2026-2030)``): the

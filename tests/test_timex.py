@@ -120,6 +120,7 @@ def test_the_time_to_come_gives_no_period() -> None:
         ("Nghị quyết số 188/NQ-CP ngày 11/10/2024 của Chính phủ", "document"),
         ("tỷ lệ hộ nghèo còn 4% (theo chuẩn nghèo đa chiều giai đoạn 2026-2030)", "aside"),
         ("Đại hội Đảng bộ xã Hòa An lần thứ I, nhiệm kỳ 2025 – 2030", "attribute"),
+        ("Ban Chấp hành Đảng bộ xã Hòa An khóa I, nhiệm kỳ 2025 – 2030, ra mắt Đại hội.", "attribute"),
     ],
 )
 def test_phrases_that_do_not_date_a_figure(text: str, role: str) -> None:
@@ -167,3 +168,10 @@ def test_the_term_just_ended_is_whole_years() -> None:
         if p.form == "last_term"]
     assert len(got) == 1 and got[0].role == "period"
     assert got[0].resolve(Context(D("2026-03-02"))) == (D("2021-01-01"), D("2026-12-31"))
+
+
+def test_a_term_set_off_by_commas_before_its_clause_dates_it() -> None:
+    text = "Theo báo cáo, nhiệm kỳ 2020 – 2025, xã Mường Phăng có 87% thôn đạt chuẩn văn hóa."
+    (p,) = [p for p in find_phrases(text) if p.text.startswith("nhiệm")]
+    assert p.role == "period"
+    assert period(text) == ("2020-01-01", "2025-12-31")
