@@ -484,6 +484,8 @@ _SUPERLATIVE_HEADS = frozenset({"cao", "thấp", "nhiều", "lớn", "ít", "nh�
 # Before ``nhiệm kỳ``: the words that make the term the time of what is said, not a name's part.
 _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết", "cả", "toàn", "đầu", "cuối"})
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
+# An unstated number of days or months (``sau nhiều tháng``, ``những tháng đầu tiên``).
+_SOME = frozenset({"nhiều", "những", "mấy", "các"})
 
 
 # Each reader, in the order they are tried (longest form first), with the tokens it can start with
@@ -493,7 +495,7 @@ _READERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("range_phrase", frozenset({"#", "từ", "kể", "tính", "ngày", "đầu"})),
     ("since_phrase", frozenset({"kể", "tính", "bắt", "từ"})),
     ("upto_phrase", frozenset({"tính", "cho", "đến", "tới"})),
-    ("two_tier_phrase", frozenset({"#", "*", "sau", "qua", "trong", "ngày", "tháng", "tuần"} | _QUALIFIERS)),
+    ("two_tier_phrase", frozenset({"#", "*", "sau", "qua", "trong", "ngày", "tháng", "tuần"} | _QUALIFIERS | _SOME)),
     ("back_phrase", frozenset({"#", "*", "trong"})),
     ("now_phrase", frozenset({"now"})),
     ("relative_phrase", frozenset({"trong", "kỳ", "cùng", "nay", "năm", "sau"})),
@@ -901,6 +903,16 @@ class _Reader:
             j += 1
         while self.low(j) in _QUALIFIERS and self.low(j) != "sau":
             j += 1
+        if self.low(j) in _SOME and self.low(j + 1) in {"ngày", "tháng", "tuần", "năm"}:
+            # ``sau nhiều tháng vận hành``, ``trong những tháng đầu tiên đi vào hoạt động``: no length is stated,
+            # so the account runs from the start to the article's date.
+            k = j + 2
+            if self.low(k) == "đầu":
+                k += 2 if self.low(k + 1) == "tiên" else 1
+            m = self.start_event(k)
+            if m is None and self.low(k) == "đi" and self.low(k + 1) == "vào":
+                m = self.start_event(k + 2)
+            return self.make(i, m, "two_tier_since") if m is not None else None
         if self.low(j) in {"ngày", "tháng", "tuần"} and self.low(j + 1) == "đầu" and self.low(j + 2) == "tiên":
             unit = _unit_kinds()[self.low(j)]
             k = self.start_event(j + 3)

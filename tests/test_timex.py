@@ -66,6 +66,9 @@ def period(text: str, article: str | None = "2025-11-04", **ctx: object) -> tupl
         ("Tính từ khi vận hành mô hình chính quyền địa phương hai cấp đến ngày 31/12/2025, xã nhận 5.000 hồ sơ.",
          ("2025-07-01", "2025-12-31")),
         ("Ngày đầu tiên vận hành, Trung tâm nhận 38 hồ sơ.", ("2025-07-01", "2025-07-01")),
+        # no length stated: from the start to the article's date
+        ("Sau nhiều tháng vận hành, xã giải quyết đúng hạn 97,2% hồ sơ.", ("2025-07-01", "2025-11-04")),
+        ("Trong những tháng đầu tiên đi vào hoạt động, phường số hóa 98% hồ sơ.", ("2025-07-01", "2025-11-04")),
         ("Sau khi huyện Hòa Thạch (cũ) kết thúc hoạt động, xã nhận thêm 50 hồ sơ.", ("2025-07-01", "2025-11-04")),
         # targets and counted back
         ("Phấn đấu đến năm 2030 đạt 80%.", (None, "2030-12-31")),
