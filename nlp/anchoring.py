@@ -65,6 +65,8 @@ _AFTER_LINKS = frozenset({"của", "tại", "ở"})
 _LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
 _CUMULATIVE = ("lũy kế", "luỹ kế", "cộng dồn", "tính chung", "tổng cộng")
 _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
+# Words that may come before a day that opens its sentence (``Sáng 4/6, …``, ``Riêng trong ngày 9/7``).
+_DAY_LEADS = frozenset({"sáng", "chiều", "tối", "trưa", "đêm", "hôm", "vào", "trong", "riêng", "ngay", "date"})
 
 
 @functools.cache
@@ -222,7 +224,7 @@ class _Anchorer:
         frames = _frames()
         for k, low in enumerate(lows):
             for words, label, where in frames.get(low, ()):
-                if label == "same" or (label == "speech" and not paragraph_start):
+                if label in ("same", "remark") or (label == "speech" and not paragraph_start):
                     continue
                 if where == "start" and k > 0:
                     continue
@@ -382,6 +384,7 @@ class _Anchorer:
             by_sentence.setdefault(self.adoc.sentence_at(fig.start).index, []).append(fig)
         current: Period | None = None
         current_span: tuple[int, int] | None = None
+        snapshot_only = False  # the period in force is a snapshot set where no account was in force
         focus = self.scopes.main
         prev_end = -1
         for pos, sentence in enumerate(self.adoc.sentences):
@@ -389,6 +392,8 @@ class _Anchorer:
             new_paragraph = pos == 0 or "\n\n" in self.text[prev_end : sentence.start]
             prev_end = sentence.end
             if new_paragraph:
+                if self._is_snapshot(current_span) and snapshot_only:
+                    current, current_span = None, None
                 focus = self.scopes.main
                 self.previous_paragraph = self.paragraph_start
                 self.paragraph_start = sentence.start
@@ -400,9 +405,11 @@ class _Anchorer:
                 dated[id(p)] = self._date(p, current)
                 self._note_report(p, dated[id(p)])
             if not figs:
-                if phrases:
-                    current = dated[id(phrases[-1])]
-                    current_span = (phrases[-1].start, phrases[-1].end) if current is not None else None
+                staying = self._staying(phrases, sentence, current is not None)
+                if staying:
+                    snapshot_only = self._is_snapshot((staying[-1].start, staying[-1].end))
+                    current = dated[id(staying[-1])]
+                    current_span = (staying[-1].start, staying[-1].end) if current is not None else None
                 continue
             cues = self.scopes.sentence_cues(sentence.index)
             respectively = self._respectively(sentence, figs, cues)
@@ -433,15 +440,46 @@ class _Anchorer:
                                            passes_period=not bracketed)
                 self._set(fig, self.done[id(fig)])
                 prev = fig
-            # The period in force after the sentence: its last figure's, unless a phrase follows it.
-            tail = [p for p in phrases if p.start >= figs[-1].end]
+            # The period in force after the sentence: its last figure's, unless a phrase follows it. A
+            # snapshot (``Hiện còn 85 hồ sơ …``) dates its own figures; the account it sits in goes on.
+            tail = self._staying([p for p in phrases if p.start >= figs[-1].end], sentence, current is not None)
             if tail:
+                snapshot_only = self._is_snapshot((tail[-1].start, tail[-1].end))
                 current = dated[id(tail[-1])]
                 current_span = (tail[-1].start, tail[-1].end) if current is not None else None
             else:
                 passing = [self.done[id(f)] for f in figs if self.done[id(f)].passes_period]
-                if passing:
+                if passing and not (current is not None and self._is_snapshot(passing[-1].span)):
+                    snapshot_only = self._is_snapshot(passing[-1].span)
                     current, current_span = passing[-1].period, passing[-1].span
+
+    def _is_snapshot(self, span: tuple[int, int] | None) -> bool:
+        """``hiện``, ``hiện nay``, ``hiện có``, ``hiện còn``: the state on the article's date, unlike a
+        running total (``đến nay``, ``tính đến nay``)."""
+        return span is not None and self.text[span[0] : span[1]].lower().startswith("hiện")
+
+    def _staying(self, phrases: list[TimePhrase], sentence: Sentence, in_force: bool) -> list[TimePhrase]:
+        """The phrases of a sentence that stay in force for the sentences after it. Not a snapshot
+        where an account is in force (``Phường hiện niêm yết 310 thủ tục``: the state of
+        something else; where none is, the snapshot holds to the end of its paragraph), not a day
+        written after its verb (``khánh thành trụ sở mới vào ngày 20/4``, a caption's ``… ngày 25/8``:
+        the day of an event), nor anything in a remark on figures already given (``Con số này …``)."""
+        if not phrases or self._is_remark(sentence):
+            return []
+        return [p for p in phrases if not (in_force and self._is_snapshot((p.start, p.end)))
+                and not (p.form == "day" and not self._opens(p, sentence))]
+
+    def _opens(self, p: TimePhrase, sentence: Sentence) -> bool:
+        """Does the phrase open its sentence (``Sáng 8/8, …``, ``Riêng ngày 14/7, …``), after at most
+        a dateline (``(GLO)-``) or a list mark?"""
+        before = re.split(r"[\n)]|[-–—]\s", self.text[sentence.start : p.start])[-1]
+        return all(w in _DAY_LEADS or w.isdigit() for w in re.findall(r"\w+", before.lower()))
+
+    def _is_remark(self, sentence: Sentence) -> bool:
+        toks = self.tokens[sentence.index] if sentence.index < len(self.tokens) else []
+        lows = [t.low for t in toks[:4]]
+        return any(label == "remark" and tuple(lows[: len(words)]) == words
+                   for words, label, _where in _frames().get(lows[0] if lows else "", ()))
 
     def _set(self, fig: Fact, done: _Done) -> None:
         scope = done.scope

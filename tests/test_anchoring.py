@@ -262,3 +262,48 @@ def test_an_unnamed_centre_is_the_one_the_text_has_just_introduced() -> None:
     )
     assert got[2950][0] == "xã Chư Păh"
     assert got[1870][0] == got[720][0] == "xã Ia Grai"
+
+
+def test_a_snapshot_dates_its_own_figures_and_the_account_goes_on() -> None:
+    got = figures(
+        "Từ ngày 1/7 đến ngày 30/11/2025, Trung tâm Phục vụ hành chính công phường Hạc Thành tiếp nhận "
+        "12.400 hồ sơ. Hiện phường còn 85 hồ sơ chưa đến hạn.\n\n"
+        "Trung tâm giải quyết 2.310 hồ sơ hộ tịch. Phường hiện niêm yết 310 thủ tục. "
+        "Tỷ lệ thanh toán trực tuyến đạt 97,6%.",
+        "2025-12-03",
+    )
+    report = ("2025-07-01", "2025-11-30")
+    assert got[12400] == got[2310] == got[97.6] == ("phường Hạc Thành", report)
+    assert got[85] == ("phường Hạc Thành", (None, "2025-12-03"))
+
+
+def test_a_snapshot_with_no_account_in_force_holds_to_the_end_of_its_paragraph() -> None:
+    got = figures(
+        "Hiện nay xã Nga Sơn có 72.000 dân.\n\n"
+        "Bình quân mỗi ngày, bộ phận một cửa của xã nhận khoảng 120 hồ sơ.\n\n"
+        "Trung tâm hiện có 12 công chức. Trên 80% công chức sử dụng thành thạo chữ ký số.",
+        "2025-09-12",
+    )
+    assert got[120] == ("xã Nga Sơn", None)
+    assert got[80] == ("xã Nga Sơn", (None, "2025-09-12"))
+
+
+def test_the_day_of_an_event_written_after_its_verb_dates_only_that_event() -> None:
+    got = figures(
+        "Tính đến ngày 12/9, tỉnh Tuyên Quang dẫn đầu khu vực về chỉ số phục vụ người dân.\n\n"
+        "Tỉnh khánh thành trụ sở mới của Trung tâm vào ngày 20/4.\n\n"
+        "Quầy tiếp nhận hồ sơ của tỉnh Tuyên Quang ngày 25/8/2025.\n\n"
+        "Tỷ lệ hồ sơ nộp trực tuyến của tỉnh là 71,3%.",
+        "2025-09-13",
+    )
+    assert got[71.3] == ("tỉnh Tuyên Quang", (None, "2025-09-12"))
+
+
+def test_a_remark_on_figures_given_does_not_date_the_next_ones() -> None:
+    got = figures(
+        "Riêng ngày 5-1, tỉnh Bắc Ninh nhận 1.420 hồ sơ. Kết quả này có được nhờ các xã chuẩn bị "
+        "từ tháng 12.\n\n"
+        "Cụ thể, cấp xã nhận 1.300 hồ sơ.",
+        "2026-01-06",
+    )
+    assert got[1300] == ("tỉnh Bắc Ninh", ("2026-01-05", "2026-01-05"))
