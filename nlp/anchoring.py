@@ -211,11 +211,15 @@ class _Anchorer:
                 return dataclasses.replace(p, role="period")
         return None
 
-    def _opens_account(self, sentence: Sentence, first_fig: Fact | None, paragraph_start: bool) -> bool:
+    def _opens_account(
+        self, sentence: Sentence, first_fig: Fact | None, paragraph_start: bool, since: tuple[int, int] | None = None
+    ) -> bool:
         """Does ``sentence`` open another account (NOTES T5)? At a paragraph's start: reported
         speech, a survey, ``Về …``/``Đối với …``; in running prose (not in a list under a heading):
         a survey or another matter named before its first figure (``Kết quả đánh giá … mức độ hài
-        lòng``)."""
+        lòng``), unless the account in force (the sentence of ``since``, its time phrase) is already
+        about that matter (``Trong quý II, … mức độ hài lòng … 97,8%.`` then ``Ở lĩnh vực đất đai, chỉ
+        số hài lòng … 95,2%``)."""
         if not paragraph_start and self._is_list_line(sentence):
             return False
         stop = first_fig.start if first_fig is not None and first_fig.start < sentence.end else sentence.end
@@ -234,8 +238,17 @@ class _Anchorer:
                     continue  # ``Về …,`` opens a topic; ``về`` inside a clause does not
                 if k == 0 and label == "topic" and self._names_the_account(lows, len(words)):
                     continue  # ``Về kết quả giải quyết, …``: the same report goes on
+                if label == "topic" and where == "any" and since is not None and self._says(since[0], words):
+                    continue  # the account in force is about the same matter
                 return True
         return False
+
+    def _says(self, at: int, words: tuple[str, ...]) -> bool:
+        """Does the sentence holding offset ``at`` contain ``words``?"""
+        index = self.adoc.sentence_at(at).index
+        lows = [t.low for t in self.tokens[index]] if index < len(self.tokens) else []
+        n = len(words)
+        return any(tuple(lows[k : k + n]) == words for k in range(len(lows) - n + 1))
 
     @staticmethod
     def _names_the_account(lows: list[str], start: int) -> bool:
@@ -397,7 +410,7 @@ class _Anchorer:
                 focus = self.scopes.main
                 self.previous_paragraph = self.paragraph_start
                 self.paragraph_start = sentence.start
-            if pos > 0 and self._opens_account(sentence, figs[0] if figs else None, new_paragraph):
+            if pos > 0 and self._opens_account(sentence, figs[0] if figs else None, new_paragraph, current_span):
                 current, current_span = None, None
             phrases = self._governing(sentence)
             dated: dict[int, Period | None] = {}

@@ -307,3 +307,14 @@ def test_a_remark_on_figures_given_does_not_date_the_next_ones() -> None:
         "2026-01-06",
     )
     assert got[1300] == ("tỉnh Bắc Ninh", ("2026-01-05", "2026-01-05"))
+
+
+def test_a_matter_named_again_does_not_open_another_account() -> None:
+    got = figures(
+        "Trong quý III/2025, mức độ hài lòng của người dân với phường Hải Châu đạt 97,8%.\n\n"
+        "Ở lĩnh vực đất đai, chỉ số hài lòng đạt 95,2%.\n\n"
+        "Riêng tỷ lệ hài lòng với thủ tục hộ tịch là 93,4%.",
+        "2025-10-06",
+    )
+    q3 = ("2025-07-01", "2025-09-30")
+    assert got[97.8] == got[95.2] == got[93.4] == ("phường Hải Châu", q3)
