@@ -176,7 +176,7 @@ class _Anchorer:
         segment; the figure before it in the sentence (a breakdown, a list); the nearest phrase
         before it in the sentence; in a target sentence, the phrase after it. ``None``: the period
         in force."""
-        bracket = self._bracketed_after(fig)
+        bracket = self._bracketed_after(fig) or self._aside_with(fig)
         if bracket is not None:
             return bracket
         before = [p for p in phrases if p.end <= fig.start]
@@ -188,8 +188,8 @@ class _Anchorer:
         if after:
             p = after[0]
             gap = self.text[fig.end : p.start]
-            if not any(ch in _SEGMENT_END for ch in gap) and not any(
-                f is not fig and fig.end <= f.start < p.start for f in self.figures
+            if not any(f is not fig and fig.end <= f.start < p.start for f in self.figures) and (
+                not any(ch in _SEGMENT_END for ch in gap) or self._trailing(p, gap, sentence)
             ):
                 return p
         if prev is not None:
@@ -199,6 +199,31 @@ class _Anchorer:
         if after and is_target_sentence(sentence.text):
             return after[0]
         return None
+
+    def _aside_with(self, fig: Fact) -> TimePhrase | None:
+        """``(chỉ 96 hồ sơ, từ ngày 1 đến ngày 10/6)``: dates in brackets after a figure in the
+        same brackets qualify that figure."""
+        open_at = self.text.rfind("(", max(0, fig.start - 60), fig.start)
+        if open_at < 0 or ")" in self.text[open_at : fig.start]:
+            return None
+        close = self.text.find(")", fig.end)
+        for p in self.phrases:
+            if p.role == "aside" and fig.end <= p.start and (close < 0 or p.end <= close) and \
+                    not any(f is not fig and fig.end <= f.start < p.start for f in self.figures):
+                return dataclasses.replace(p, role="period")
+        return None
+
+    def _trailing(self, p: TimePhrase, gap: str, sentence: Sentence) -> bool:
+        """``… 410 hồ sơ, từ ngày 1 đến ngày 10/6.``: a stretch of days that ends its sentence
+        (or its brackets), after a comma, dates the figure before it."""
+        if p.form not in ("range", "span", "upto", "since") or any(ch in gap for ch in ";()"):
+            return False
+        end = sentence.end
+        opened = self.text.rfind("(", sentence.start, p.start)
+        if opened >= 0 and ")" not in self.text[opened : p.start]:
+            close = self.text.find(")", p.end, sentence.end)
+            end = close if close >= 0 else end
+        return not self.text[p.end : end].strip(" .…\n")
 
     def _bracketed_after(self, fig: Fact) -> TimePhrase | None:
         """A figure in brackets right after a time phrase belongs to that phrase, even to a

@@ -318,3 +318,15 @@ def test_a_matter_named_again_does_not_open_another_account() -> None:
     )
     q3 = ("2025-07-01", "2025-09-30")
     assert got[97.8] == got[95.2] == got[93.4] == ("phường Hải Châu", q3)
+
+
+def test_a_stretch_of_days_ending_the_sentence_dates_the_figure_before_it() -> None:
+    got = figures(
+        "Sáng 18/8, Sở Nội vụ tỉnh Quảng Ngãi họp giao ban.\n\n"
+        "Báo cáo cho thấy phường Sa Huỳnh tiếp nhận 410 hồ sơ, từ ngày 1 đến ngày 15/8.\n\n"
+        "Sở đề nghị làm rõ vì sao xã Ba Tơ có ít hồ sơ (chỉ 96 hồ sơ, từ ngày 1 đến ngày 15/8) và báo cáo.",
+        "2025-08-18",
+    )
+    half = ("2025-08-01", "2025-08-15")
+    assert got[410] == ("phường Sa Huỳnh", half)
+    assert got[96] == ("xã Ba Tơ", half)
