@@ -65,6 +65,8 @@ _AFTER_LINKS = frozenset({"của", "tại", "ở"})
 _LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
 _CUMULATIVE = ("lũy kế", "luỹ kế", "cộng dồn", "tính chung", "tổng cộng")
 _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
+# Phrases that write their dates out (a snapshot ``hiện`` after one of them in its clause means it).
+_WRITTEN = frozenset({"day", "upto", "range", "since", "span"})
 # Words that may come before a day that opens its sentence (``Sáng 4/6, …``, ``Riêng trong ngày 9/7``).
 _DAY_LEADS = frozenset({"sáng", "chiều", "tối", "trưa", "đêm", "hôm", "vào", "trong", "riêng", "ngay", "date"})
 
@@ -183,6 +185,10 @@ class _Anchorer:
         if before:
             p = before[-1]
             if not any(ch in _CLAUSE_END for ch in self.text[p.end : fig.start]):
+                # ``(tính đến ngày 9/5), tỉnh hiện có …``: the written date is what ``hiện`` means.
+                if self._is_snapshot((p.start, p.end)) and len(before) > 1 and before[-2].form in _WRITTEN and \
+                        not any(ch in _CLAUSE_END for ch in self.text[before[-2].end : p.start]):
+                    return before[-2]
                 return p
         after = [p for p in phrases if p.start >= fig.end]
         if after:

@@ -330,3 +330,11 @@ def test_a_stretch_of_days_ending_the_sentence_dates_the_figure_before_it() -> N
     half = ("2025-08-01", "2025-08-15")
     assert got[410] == ("phường Sa Huỳnh", half)
     assert got[96] == ("xã Ba Tơ", half)
+
+
+def test_now_after_a_written_date_in_its_clause_means_that_date() -> None:
+    got = figures(
+        "Số liệu cập nhật (tính đến ngày 2/3) cho thấy tỉnh Lào Cai hiện còn 870 hồ sơ quá hạn.",
+        "2026-03-06",
+    )
+    assert got[870] == ("tỉnh Lào Cai", (None, "2026-03-02"))
