@@ -1061,7 +1061,7 @@ class _Reader:
             ):
                 return "comparison"
             k -= 1
-        if p.form == "day" and self._dates_document(i):
+        if p.form == "day" and (self._dates_document(i) or self._stamped(i, p)):
             return "document"
         if self._in_aside(i):
             return "aside"
@@ -1085,6 +1085,18 @@ class _Reader:
         if self.low(j) != ",":
             return False
         return not any(w in {"thứ", "khóa", "khoá"} for w in self.lows[max(0, i - 6) : i - 1])
+
+    def _stamped(self, i: int, p: TimePhrase) -> bool:
+        """``14/11/2025 09:42``, ``07:15 03/12/2025``: a page's time stamp, the day it was published,
+        not the day of a figure."""
+        j = i
+        while j < self.n and self.toks[j].start < p.end:
+            j += 1
+
+        def clock(k: int) -> bool:
+            return 0 <= k and k + 2 < self.n and self.toks[k].text.isdigit() and self.low(k + 1) == ":" and \
+                self.toks[k + 2].text.isdigit() and len(self.toks[k + 2].text) == 2
+        return clock(j) or clock(i - 3)
 
     def _in_aside(self, i: int) -> bool:
         """Inside brackets after other words (``(theo chuẩn nghèo giai đoạn 2026-2030)``): the

@@ -178,3 +178,10 @@ def test_a_term_set_off_by_commas_before_its_clause_dates_it() -> None:
     (p,) = [p for p in find_phrases(text) if p.text.startswith("nhiệm")]
     assert p.role == "period"
     assert period(text) == ("2020-01-01", "2025-12-31")
+
+
+def test_a_page_time_stamp_dates_no_figure() -> None:
+    (stamp,) = [p for p in find_phrases("Đắk Lắk có 2.315 hồ sơ trễ hạn 14/11/2025 09:42") if p.form == "day"]
+    assert stamp.role == "document"
+    (stamp,) = [p for p in find_phrases("07:15 03/12/2025 Tin tức - Sáng 3/12, …") if p.text == "03/12/2025"]
+    assert stamp.role == "document"
