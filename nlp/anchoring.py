@@ -92,6 +92,8 @@ class _Done:
     span: tuple[int, int] | None
     passes_scope: bool = True  # False for a comparison's other side (``61,3% của cả nước``)
     passes_period: bool = True  # False for a comparison's base (``so với quý trước (3.274 hồ sơ)``)
+    # Where the period came from: 2 a time phrase of its sentence, 1 the period in force, 0 nothing.
+    strength: int = 0
 
 
 class _Anchorer:
@@ -462,26 +464,27 @@ class _Anchorer:
                 split = self._split_of(fig)
                 if split is not None and id(split) in self.done:
                     base = self.done[id(split)]
-                    self.done[id(fig)] = _Done(base.scope, base.period, base.span)
+                    self.done[id(fig)] = _Done(base.scope, base.period, base.span, strength=base.strength)
                     self._set(fig, self.done[id(fig)])
                     prev = fig
                     continue
                 got = self._choose(fig, phrases, sentence, prev)
                 bracketed = isinstance(got, TimePhrase) and id(got) not in dated
                 if got is None:
-                    period, span = current, current_span
+                    period, span, strength = current, current_span, 1
                 elif isinstance(got, Fact):
-                    period, span = self.done[id(got)].period, self.done[id(got)].span
+                    period, span, strength = self.done[id(got)].period, self.done[id(got)].span, \
+                        self.done[id(got)].strength
                 elif got.form == "same" and prev is not None:
-                    period, span = self.done[id(prev)].period, (got.start, got.end)
+                    period, span, strength = self.done[id(prev)].period, (got.start, got.end), 2
                 else:
                     period = dated.get(id(got)) if id(got) in dated else self._date(got, current)
-                    span = (got.start, got.end)
+                    span, strength = (got.start, got.end), 2
                 scope, how = self._scope_for(fig, figs, cues, prev, focus, period, respectively)
                 if how == "own" and scope is not None and scope.value:
                     focus = scope
                 self.done[id(fig)] = _Done(scope, period, span, passes_scope=how != "after",
-                                           passes_period=not bracketed)
+                                           passes_period=not bracketed, strength=strength if period else 0)
                 self._set(fig, self.done[id(fig)])
                 prev = fig
             # The period in force after the sentence: its last figure's, unless a phrase follows it. A
@@ -496,6 +499,32 @@ class _Anchorer:
                 if passing and not (current is not None and self._is_snapshot(passing[-1].span)):
                     snapshot_only = self._is_snapshot(passing[-1].span)
                     current, current_span = passing[-1].period, passing[-1].span
+        self._date_copies()
+
+    def _date_copies(self) -> None:
+        """A figure written again (a headline, a lead, a caption, the body) is one fact: a copy that
+        no time phrase of its own dates takes the period of a copy that one does (a headline's
+        ``2.315 hồ sơ`` and the body's ``trong tháng 9/2025, … 2.315 hồ sơ``); an undated copy
+        takes a carried one. Only figures unlikely to repeat by chance count (not 100%, not a
+        count under 10)."""
+        copies: dict[tuple[Any, ...], list[Fact]] = {}
+        for fig in self.figures:
+            key = _copy_key(fig)
+            if key is not None and id(fig) in self.done:
+                copies.setdefault(key, []).append(fig)
+        for group in copies.values():
+            if len(group) < 2:
+                continue
+            top = max(self.done[id(f)].strength for f in group)
+            for fig in group:
+                done = self.done[id(fig)]
+                if done.strength >= top or (top < 2 and done.strength > 0):
+                    continue
+                source = min((f for f in group if self.done[id(f)].strength == top),
+                             key=lambda f: abs(f.start - fig.start))
+                base = self.done[id(source)]
+                self.done[id(fig)] = dataclasses.replace(done, period=base.period, span=base.span, strength=top)
+                self._set(fig, self.done[id(fig)])
 
     def _is_snapshot(self, span: tuple[int, int] | None) -> bool:
         """``hiện``, ``hiện nay``, ``hiện có``, ``hiện còn``: the state on the article's date, unlike a
@@ -531,6 +560,16 @@ class _Anchorer:
         fig.data["period"] = _period_dict(done.period)
         fig.data["_scope_code"] = scope.code if scope is not None and scope.value else None
         fig.data["_period_span"] = list(done.span) if done.span and fig.data["period"] is not None else None
+
+
+def _copy_key(fig: Fact) -> tuple[Any, ...] | None:
+    """What makes two figures of an article copies of one fact (``None``: too common to tell)."""
+    d = fig.data
+    if fig.kind == "dossiers":
+        count = d.get("count")
+        return None if not isinstance(count, int) or count < 10 else ("d", count, d.get("kind"))
+    value = d.get("value")
+    return None if value is None or value in (0, 100) else ("p", value, d.get("indicator"))
 
 
 def _period_dict(period: Period | None) -> dict[str, str | None] | None:

@@ -338,3 +338,13 @@ def test_now_after_a_written_date_in_its_clause_means_that_date() -> None:
         "2026-03-06",
     )
     assert got[870] == ("tỉnh Lào Cai", (None, "2026-03-02"))
+
+
+def test_a_figure_written_again_is_one_fact_with_one_period() -> None:
+    ex = extract_article(
+        "Đắk Lắk có 2.315 hồ sơ trễ hạn 14/11/2025 09:42\n\n"
+        "Theo số liệu công bố, trong tháng 9/2025 tỉnh Đắk Lắk có 2.315 hồ sơ trễ hạn.",
+        {"date": "2025-11-14"},
+    )
+    periods = [f.data["period"] for f in ex.facts["dossiers"] if f.data["count"] == 2315]
+    assert periods == [{"start": "2025-09-01", "end": "2025-09-30"}] * 2
