@@ -156,7 +156,12 @@ class _Anchorer:
                 if any(w in sentence.text.lower() for w in _BACKLOG_WORDS) and day and day[0] == TWO_TIER_START:
                     p = dataclasses.replace(p, form="backlog")
                 else:
-                    continue
+                    if target is None:
+                        target = is_target_sentence(sentence.text)
+                    if not target:
+                        continue
+                    # ``hoàn thành các chỉ tiêu trên trước ngày 15/9``: a target's deadline (NOTES T3).
+                    p = dataclasses.replace(p, form="upto", extra={**p.extra, "deadline": True})
             if out:
                 gap = self.text[out[-1].end : p.start].strip()
                 if p.form in ("range", "day", "upto") and gap == "(":
@@ -469,7 +474,10 @@ class _Anchorer:
                     prev = fig
                     continue
                 got = self._choose(fig, phrases, sentence, prev)
-                bracketed = isinstance(got, TimePhrase) and id(got) not in dated
+                # Dates in brackets, or a deadline (``… trước ngày 15/9``), date their own figures only.
+                # (and the figures that take their period from such a figure).
+                bracketed = isinstance(got, TimePhrase) and (id(got) not in dated or bool(got.extra.get("deadline"))) \
+                    or (isinstance(got, Fact) and not self.done[id(got)].passes_period)
                 if got is None:
                     period, span, strength = current, current_span, 1
                 elif isinstance(got, Fact):
@@ -540,7 +548,7 @@ class _Anchorer:
         if not phrases or self._is_remark(sentence):
             return []
         return [p for p in phrases if not (in_force and self._is_snapshot((p.start, p.end)))
-                and not (p.form == "day" and not self._opens(p, sentence))]
+                and not (p.form == "day" and not self._opens(p, sentence)) and not p.extra.get("deadline")]
 
     def _opens(self, p: TimePhrase, sentence: Sentence) -> bool:
         """Does the phrase open its sentence (``Sáng 8/8, …``, ``Riêng ngày 14/7, …``), after at most

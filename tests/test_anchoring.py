@@ -348,3 +348,15 @@ def test_a_figure_written_again_is_one_fact_with_one_period() -> None:
     )
     periods = [f.data["period"] for f in ex.facts["dossiers"] if f.data["count"] == 2315]
     assert periods == [{"start": "2025-09-01", "end": "2025-09-30"}] * 2
+
+
+
+def test_a_targets_deadline_dates_its_targets_only() -> None:
+    got = figures(
+        "Tỉnh Cà Mau giao chỉ tiêu: mỗi xã đạt ít nhất 65% hồ sơ trực tuyến và 25% hồ sơ toàn trình, "
+        "thực hiện xong trước ngày 15/8/2025.\n"
+        "Các xã cũng phải trả đúng hạn 95% kết quả.",
+        "2025-07-22",
+    )
+    assert got[65] == got[25] == ("tỉnh Cà Mau", (None, "2025-08-15"))
+    assert got[95] == ("tỉnh Cà Mau", None)
