@@ -209,7 +209,9 @@ class _Anchorer:
             return prev
         if before:
             return before[-1]
-        if after and is_target_sentence(sentence.text):
+        # ``Phấn đấu … đạt 80% … đến năm 2030``: a target, set before the figure, and its horizon; a
+        # deadline after the targets it closes (``…; hoàn thành các chỉ tiêu trên trước ngày 15/9``).
+        if after and (after[0].extra.get("deadline") or is_target_sentence(self.text[sentence.start : fig.start])):
             return after[0]
         return None
 

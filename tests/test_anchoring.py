@@ -360,3 +360,12 @@ def test_a_targets_deadline_dates_its_targets_only() -> None:
     )
     assert got[65] == got[25] == ("tỉnh Cà Mau", (None, "2025-08-15"))
     assert got[95] == ("tỉnh Cà Mau", None)
+
+
+def test_a_result_before_a_target_word_is_not_dated_by_the_targets_year() -> None:
+    got = figures(
+        "Xã Ea Kar tổng kết 5 năm thi đua. Trong 5 năm qua:\n"
+        "- Thu ngân sách tăng 11,2% mỗi năm; riêng năm 2025 thu 42 tỷ đồng, cao hơn kế hoạch đề ra.",
+        "2025-09-19",
+    )
+    assert got[11.2] == ("xã Ea Kar", ("2020-09-20", "2025-09-19"))
