@@ -409,6 +409,13 @@ def _resolve_year_end(p: TimePhrase, ctx: Context) -> Period | None:
     return (None, date(year, 12, 31)) if year else None
 
 
+def _resolve_year_in_force(p: TimePhrase, ctx: Context) -> Period | None:
+    """``trong năm`` (no number): the year of the period in force (its end, else its start), else
+    the article's year."""
+    ym = _current_month(ctx)
+    return (date(ym[0], 1, 1), date(ym[0], 12, 31)) if ym else None
+
+
 def _resolve_this_year(p: TimePhrase, ctx: Context) -> Period | None:
     if ctx.article_date is None:
         return None
@@ -458,6 +465,7 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
     "month_end": _resolve_month_end,
     "year_end": _resolve_year_end,
     "this_year": _resolve_this_year,
+    "year_in_force": _resolve_year_in_force,
     "report": _resolve_report,
     "last_term": _resolve_last_term,
     "open": _resolve_none,
@@ -483,6 +491,9 @@ _DAY_CUES = frozenset({
 _SUPERLATIVE_HEADS = frozenset({"cao", "thấp", "nhiều", "lớn", "ít", "nhỏ", "tốt"})
 # Before ``nhiệm kỳ``: the words that make the term the time of what is said, not a name's part.
 _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết", "cả", "toàn", "đầu", "cuối"})
+# After ``trong năm``, words that make it another year or no year (``trong năm qua``, ``năm học``).
+_NOT_THIS_YEAR = frozenset({"qua", "tới", "nay", "trước", "sau", "học", "ngoái", "mới", "đầu", "cuối", "kế", "vừa",
+                            "đó", "này"})
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
 # An unstated number of days or months (``sau nhiều tháng``, ``những tháng đầu tiên``).
 _SOME = frozenset({"nhiều", "những", "mấy", "các"})
@@ -974,6 +985,10 @@ class _Reader:
         if self.low(i) == "trong" and self.low(i + 1) == "tháng" and self.month_number(i + 2) is None \
                 and self.number_at(i + 2) is None:
             return self.make(i, i + 2, "this_month")
+        # ``mục tiêu trong năm là 90%``: the year of the period in force.
+        if self.low(i) == "trong" and self.low(i + 1) == "năm" and self.year_at(i + 2) is None \
+                and self.low(i + 2) not in _NOT_THIS_YEAR and not (i + 2 < self.n and self.toks[i + 2].text.isdigit()):
+            return self.make(i, i + 2, "year_in_force")
         if self.low(i) == "trong" and self.low(i + 1) == "quý" and self.value_at(i + 2, _values("quarters")) is None \
                 and (i + 2 >= self.n or self.toks[i + 2].text not in _exact_values("quarters")):
             return self.make(i, i + 2, "this_quarter")

@@ -369,3 +369,12 @@ def test_a_result_before_a_target_word_is_not_dated_by_the_targets_year() -> Non
         "2025-09-19",
     )
     assert got[11.2] == ("xã Ea Kar", ("2020-09-20", "2025-09-19"))
+
+
+def test_within_the_year_is_the_year_of_the_account() -> None:
+    got = figures(
+        "Từ tháng 7 đến nay, phường Long Biên đã số hóa 82% hồ sơ; mục tiêu trong năm là 90%.",
+        "2025-10-10",
+    )
+    assert got[82] == ("phường Long Biên", ("2025-07-01", "2025-10-10"))
+    assert got[90] == ("phường Long Biên", ("2025-01-01", "2025-12-31"))
