@@ -109,6 +109,7 @@ class _Anchorer:
         )
         self.tokens, _where = sentence_tokens(adoc)
         self.phrases = find_phrases(self.text, tokens_from(self.tokens))
+        self.phrase_starts = {p.start: p for p in self.phrases}
         self.scopes = ScopeReader(adoc, list(facts.get("units") or []), self.tokens, self.current_era)
         # A year a later phrase may take: that of a full date written before it (spec §5).
         self.full_dates = [(p.start, p.full_date_year) for p in self.phrases
@@ -437,7 +438,9 @@ class _Anchorer:
             by_sentence.setdefault(self.adoc.sentence_at(fig.start).index, []).append(fig)
         current: Period | None = None
         current_span: tuple[int, int] | None = None
-        snapshot_only = False  # the period in force is a snapshot set where no account was in force
+        # The period in force holds only to the end of its paragraph: a snapshot set where no account
+        # was in force, or a point after which things happened (``Sau khi đi vào hoạt động, …``).
+        paragraph_only = False
         focus = self.scopes.main
         prev_end = -1
         for pos, sentence in enumerate(self.adoc.sentences):
@@ -445,8 +448,8 @@ class _Anchorer:
             new_paragraph = pos == 0 or "\n\n" in self.text[prev_end : sentence.start]
             prev_end = sentence.end
             if new_paragraph:
-                if self._is_snapshot(current_span) and snapshot_only:
-                    current, current_span = None, None
+                if paragraph_only:
+                    current, current_span, paragraph_only = None, None, False
                 focus = self.scopes.main
                 self.previous_paragraph = self.paragraph_start
                 self.paragraph_start = sentence.start
@@ -460,7 +463,7 @@ class _Anchorer:
             if not figs:
                 staying = self._staying(phrases, sentence, current is not None)
                 if staying:
-                    snapshot_only = self._is_snapshot((staying[-1].start, staying[-1].end))
+                    paragraph_only = self._holds_to_paragraph_end((staying[-1].start, staying[-1].end))
                     current = dated[id(staying[-1])]
                     current_span = (staying[-1].start, staying[-1].end) if current is not None else None
                 continue
@@ -501,13 +504,13 @@ class _Anchorer:
             # snapshot (``Hiện còn 85 hồ sơ …``) dates its own figures; the account it sits in goes on.
             tail = self._staying([p for p in phrases if p.start >= figs[-1].end], sentence, current is not None)
             if tail:
-                snapshot_only = self._is_snapshot((tail[-1].start, tail[-1].end))
+                paragraph_only = self._holds_to_paragraph_end((tail[-1].start, tail[-1].end))
                 current = dated[id(tail[-1])]
                 current_span = (tail[-1].start, tail[-1].end) if current is not None else None
             else:
                 passing = [self.done[id(f)] for f in figs if self.done[id(f)].passes_period]
                 if passing and not (current is not None and self._is_snapshot(passing[-1].span)):
-                    snapshot_only = self._is_snapshot(passing[-1].span)
+                    paragraph_only = self._holds_to_paragraph_end(passing[-1].span)
                     current, current_span = passing[-1].period, passing[-1].span
         self._date_copies()
 
@@ -535,6 +538,15 @@ class _Anchorer:
                 base = self.done[id(source)]
                 self.done[id(fig)] = dataclasses.replace(done, period=base.period, span=base.span, strength=top)
                 self._set(fig, self.done[id(fig)])
+
+    def _holds_to_paragraph_end(self, span: tuple[int, int] | None) -> bool:
+        """A snapshot (``hiện có``) or a point after which things happened (``sau khi đi vào hoạt
+        động``, ``sau sáp nhập``): what it dates is told in its own paragraph."""
+        if span is None:
+            return False
+        phrase = self.phrase_starts.get(span[0])
+        return self._is_snapshot(span) or (
+            phrase is not None and phrase.form == "two_tier_since" and phrase.text[:4].lower() == "sau ")
 
     def _is_snapshot(self, span: tuple[int, int] | None) -> bool:
         """``hiện``, ``hiện nay``, ``hiện có``, ``hiện còn``: the state on the article's date, unlike a

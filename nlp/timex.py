@@ -323,6 +323,8 @@ def _resolve_now(p: TimePhrase, ctx: Context) -> Period | None:
 
 
 def _resolve_two_tier_since(p: TimePhrase, ctx: Context) -> Period | None:
+    if ctx.article_date is not None and ctx.article_date < TWO_TIER_START:
+        return None  # an earlier reorganisation
     return TWO_TIER_START, ctx.article_date
 
 
@@ -494,6 +496,10 @@ _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết
 # After ``trong năm``, words that make it another year or no year (``trong năm qua``, ``năm học``).
 _NOT_THIS_YEAR = frozenset({"qua", "tới", "nay", "trước", "sau", "học", "ngoái", "mới", "đầu", "cuối", "kế", "vừa",
                             "đó", "này"})
+# The 2025 reorganisation by its own name (``sau sáp nhập``), and the nouns such a phrase describes
+# rather than dates (``các xã sau sáp nhập``).
+_MERGE_WORDS = frozenset({"sáp", "sắp", "hợp"})
+_UNIT_NOUNS = frozenset({"xã", "phường", "tỉnh", "huyện", "thành", "phố", "đặc", "khu", "vị", "phương", "quận"})
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
 # An unstated number of days or months (``sau nhiều tháng``, ``những tháng đầu tiên``).
 _SOME = frozenset({"nhiều", "những", "mấy", "các"})
@@ -931,7 +937,9 @@ class _Reader:
                 return self.make(i, k or j + 3, "first_day")
             if k is not None:
                 return self.make(i, k, "two_tier_span", amount=1, unit=unit)
-            return None
+            # ``Tháng đầu tiên, phường nhận …``: counted from the start where the article has
+            # already counted from it (``nlp.anchoring`` checks that).
+            return self.make(i, j + 3, "two_tier_span", amount=1, unit=unit, extra={"bare": True})
         got = self.number_at(j)
         if got is None:
             return None
@@ -992,6 +1000,18 @@ class _Reader:
         if self.low(i) == "trong" and self.low(i + 1) == "quý" and self.value_at(i + 2, _values("quarters")) is None \
                 and (i + 2 >= self.n or self.toks[i + 2].text not in _exact_values("quarters")):
             return self.make(i, i + 2, "this_quarter")
+        if self.low(i) == "sau":
+            # ``sau sáp nhập (hành chính)``, ``sau khi chính thức vận hành chính quyền 2 cấp``: from
+            # 2025-07-01 (an adverb; ``xã A sau sáp nhập``, ``các xã sau sắp xếp`` name units).
+            j = i + 2 if self.low(i + 1) == "khi" else i + 1
+            while self.low(j) in {"chính", "thức", "thực", "hiện"} and j < i + 6:
+                j += 1
+            k = self.phrase_at(j, _phrases("start_events"))
+            if k is not None and (k - j >= 2 or self.low(j) in _MERGE_WORDS) and \
+                    not (i > 0 and (self.toks[i - 1].text[:1].isupper() or self.low(i - 1) in _UNIT_NOUNS)):
+                if self.low(k) == "hành" and self.low(k + 1) == "chính":
+                    k += 2
+                return self.make(i, k, "two_tier_since")
         if self.low(i) == "sau" and self.low(i + 1) == "khi":
             # ``sau khi huyện Tam Đảo (cũ) kết thúc hoạt động``: from 2025-07-01 (NOTES T8).
             for k in range(i + 2, min(self.n, i + 12)):

@@ -378,3 +378,13 @@ def test_within_the_year_is_the_year_of_the_account() -> None:
     )
     assert got[82] == ("phường Long Biên", ("2025-07-01", "2025-10-10"))
     assert got[90] == ("phường Long Biên", ("2025-01-01", "2025-12-31"))
+
+
+def test_the_first_month_after_the_article_counted_from_the_reform() -> None:
+    got = figures(
+        "Phường Vĩnh Yên thay đổi nhiều sau khi vận hành chính quyền 2 cấp.\n\n"
+        "Bình quân mỗi ngày, bộ phận một cửa nhận khoảng 150 hồ sơ. Tháng đầu tiên, phường nhận 4.200 hồ sơ.",
+        "2025-08-20",
+    )
+    assert got[150] == ("phường Vĩnh Yên", None)  # the point after which things happened: its paragraph only
+    assert got[4200] == ("phường Vĩnh Yên", ("2025-07-01", "2025-07-31"))

@@ -70,6 +70,8 @@ def period(text: str, article: str | None = "2025-11-04", **ctx: object) -> tupl
         ("Sau nhiều tháng vận hành, xã giải quyết đúng hạn 97,2% hồ sơ.", ("2025-07-01", "2025-11-04")),
         ("Trong những tháng đầu tiên đi vào hoạt động, phường số hóa 98% hồ sơ.", ("2025-07-01", "2025-11-04")),
         ("Sau khi huyện Hòa Thạch (cũ) kết thúc hoạt động, xã nhận thêm 50 hồ sơ.", ("2025-07-01", "2025-11-04")),
+        ("Sau sáp nhập, phường nhận thêm 900 hồ sơ đất đai.", ("2025-07-01", "2025-11-04")),
+        ("Sau khi chính thức vận hành chính quyền 2 cấp, xã nhận 700 hồ sơ.", ("2025-07-01", "2025-11-04")),
         # targets and counted back
         ("Phấn đấu đến năm 2030 đạt 80%.", (None, "2030-12-31")),
         ("Phấn đấu đến hết năm 2025 đạt 70%.", (None, "2025-12-31")),
@@ -185,3 +187,8 @@ def test_a_page_time_stamp_dates_no_figure() -> None:
     assert stamp.role == "document"
     (stamp,) = [p for p in find_phrases("07:15 03/12/2025 Tin tức - Sáng 3/12, …") if p.text == "03/12/2025"]
     assert stamp.role == "document"
+
+
+def test_a_unit_after_the_merger_is_named_not_dated() -> None:
+    assert find_phrases("Các xã, phường sau sáp nhập có 400 công chức.") == []
+    assert find_phrases("Phường Tân Định sau sắp xếp có diện tích 4 km2.") == []
