@@ -63,6 +63,12 @@ _PHOTO_CREDIT = re.compile(r"(?:^|[\s(.|])Ảnh(?: minh họa| minh hoạ)?\s*:"
 _SENTENCE_ENDS = frozenset('.!?:;…"”)')
 # The last word between an unnamed commune and the province that places it (``phường ở Huế``).
 _LOCATING = frozenset({"ở", "tại", "thuộc"})
+# A number of units as a figure's subject (``hai xã``, ``37 xã, phường``): no single unit.
+_SOME_UNITS = frozenset({"nhiều", "một"})
+_NUMBER_WORDS = frozenset({"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"})
+_COUNTED_NOUNS = frozenset({"xã", "phường", "địa", "phương", "đặc", "khu", "thị", "trấn"})
+_COUNTED_FIRST = frozenset({"xã", "phường", "địa", "đặc", "thị"})
+_NOT_A_COUNT = frozenset({"năm", "tháng", "ngày", "quý", "số", "thứ", "của"})
 _LEVEL = {"xã": 3, "phường": 3, "đặc khu": 3, "thị trấn": 3, "huyện": 2, "quận": 2, "thị xã": 2, "thành phố": 1,
           "tỉnh": 0}
 
@@ -269,6 +275,11 @@ class ScopeReader:
         while k < len(toks):
             if toks[k].low in _CLAUSE_MARKS:
                 rank_at = -100
+            counted = self._counted_units(toks, k)
+            if counted:
+                out.append(Cue(toks[k].start, toks[counted - 1].end, "counted"))
+                k = counted
+                continue
             for words, label, cased in table.get(toks[k].low, ()):
                 if tuple(t.low for t in toks[k : k + len(words)]) == words and (
                     cased is None or tuple(t.text for t in toks[k : k + len(words)]) == cased
@@ -310,6 +321,38 @@ class ScopeReader:
                 k += 1
         return out
 
+    @staticmethod
+    def _counted_units(toks: list[Tok], k: int) -> int:
+        """``hai xã cũ cùng giảm …``, ``37 xã, phường nhận chưa tới …``, ``nhiều xã, phường đạt …``: a number of
+        units as the subject, each with its own figure or sharing one; no single unit (NOTES S1). The
+        end of the phrase, or 0. After a preposition (``tại 12 xã, phường``) the units are where a
+        figure was counted, and ``100% xã`` is everyone a target is set for: neither counts."""
+        low = toks[k].low
+        if not (toks[k].text.isdigit() or low in _SOME_UNITS or low in _NUMBER_WORDS):
+            return 0
+        if toks[k].text.isdigit() and len(toks[k].text) == 4:
+            return 0  # a year (``năm 2026 phường phấn đấu``)
+        if k > 0 and (toks[k - 1].low in _PREPOSITIONS or toks[k - 1].low in _NOT_A_COUNT or (
+                toks[k - 1].low in {"/", ",", "."} and toks[k - 1].end == toks[k].start)):
+            return 0
+        j = k + 1
+        if j < len(toks) and toks[j].low == "số":  # ``một số xã``
+            j += 1
+        if j >= len(toks) or toks[j].low not in _COUNTED_FIRST or (toks[j].low == "địa" and (
+                j + 1 >= len(toks) or toks[j + 1].low != "phương")):
+            return 0
+        n = 0
+        while j + n < len(toks) and n < 5 and (toks[j + n].low in _COUNTED_NOUNS or
+                                                (n > 0 and toks[j + n].low == "," and j + n + 1 < len(toks)
+                                                 and toks[j + n + 1].low in _COUNTED_NOUNS)):
+            n += 1
+        if n == 0 or toks[j + n - 1].low == ",":
+            return 0
+        words = tuple(t.low for t in toks[j : j + n])
+        if words in {("thành",), ("đặc",), ("địa",), ("đơn",)}:
+            return 0
+        return j + n
+
     def sentence_cues(self, index: int) -> list[Cue]:
         """The scope cues of sentence ``index``, in order, without those that do not name a
         figure's owner: an office or type word right before the unit it names (the named unit
@@ -344,7 +387,16 @@ class ScopeReader:
                 continue
             kept.append(u)
         kept.sort(key=lambda c: c.start)
-        return kept
+        # ``Trên địa bàn tỉnh Phú Thọ, …, 148 xã, phường tiếp nhận …``: after the province, its communes
+        # are a part of its figure; alone, a number of units has no single scope.
+        out: list[Cue] = []
+        for cue in kept:
+            if cue.label == "counted":
+                province_before = any(c.label in ("province", "city") or (c.unit is not None and is_province(c.unit))
+                                      for c in out)
+                cue = Cue(cue.start, cue.end, "part" if province_before else "none")
+            out.append(cue)
+        return out
 
     def _locates_word(self, words: list[Cue], cue: Cue) -> bool:
         """``Công chức phường ở Huế …``, ``Một phường ở Cần Thơ …``: a province placing an unnamed

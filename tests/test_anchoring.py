@@ -388,3 +388,16 @@ def test_the_first_month_after_the_article_counted_from_the_reform() -> None:
     )
     assert got[150] == ("phường Vĩnh Yên", None)  # the point after which things happened: its paragraph only
     assert got[4200] == ("phường Vĩnh Yên", ("2025-07-01", "2025-07-31"))
+
+
+def test_a_number_of_communes_as_the_subject_has_no_single_scope() -> None:
+    got = figures(
+        "UBND tỉnh Phú Thọ đánh giá kết quả nửa tháng đầu.\n\n"
+        "Trong nửa đầu tháng 7, 37 xã, phường nhận chưa tới 120 hồ sơ mỗi nơi. "
+        "Nhiều xã, phường đạt 98,5% hồ sơ đúng hạn.\n\n"
+        "Trước khi hợp nhất, hai xã cũ cùng giảm tỷ lệ hộ nghèo xuống 4,2%.\n\n"
+        "Trên địa bàn tỉnh Phú Thọ, trong tháng 7/2025, 148 xã, phường tiếp nhận tổng cộng 96.000 hồ sơ.",
+        "2025-08-10",
+    )
+    assert got[120][0] is None and got[98.5][0] is None and got[4.2][0] is None
+    assert got[96000][0] == "tỉnh Phú Thọ"  # after the province, its communes are a part of its figure
