@@ -164,6 +164,7 @@ class ScopeReader:
             kept = [m for m in fact.mentions or [(fact.start, fact.end, fact.sentence)] if not self._address(m[0])]
             if kept:
                 self.mentions[id(fact)] = kept
+        self._add_bare_mentions(units)
         self.units = [u for u in units if id(u) in self.mentions]
         self.unit_cues: dict[int, list[Cue]] = {}
         for fact in self.units:
@@ -171,6 +172,26 @@ class ScopeReader:
                 self.unit_cues.setdefault(sentence, []).append(Cue(start, end, "unit", fact))
         self.captions = _captions(self.text)
         self.main = self._main()
+
+    def _add_bare_mentions(self, units: list[Fact]) -> None:
+        """A commune the article types once is the same commune where its name stands alone
+        (``Mường Phăng (Điện Biên) nâng …`` in the headline of an article on ``xã Mường Phăng``;
+        spec §1): those places name it too. Only a name no other unit of the article shares."""
+        names: dict[str, list[Fact]] = {}
+        for fact in units:
+            names.setdefault(str(fact.data.get("name", "")), []).append(fact)
+        taken = [(m[0], m[1]) for fact in units for m in fact.mentions or [(fact.start, fact.end, fact.sentence)]]
+        for name, facts in names.items():
+            fact = facts[0]
+            if len(facts) > 1 or id(fact) not in self.mentions or fact.data.get("type") not in LOCAL_TYPES or \
+                    fact.data.get("_old") or len(name.split()) < 2:
+                continue
+            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", self.text):
+                if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
+                    continue
+                sentence = self.adoc.sentence_at(m.start()).index
+                self.mentions[id(fact)].append((m.start(), m.end(), sentence))
+            self.mentions[id(fact)].sort()
 
     def _address(self, start: int) -> bool:
         """Is the unit named at ``start`` an address in brackets: where an office or a venue stands

@@ -401,3 +401,17 @@ def test_a_number_of_communes_as_the_subject_has_no_single_scope() -> None:
     )
     assert got[120][0] is None and got[98.5][0] is None and got[4.2][0] is None
     assert got[96000][0] == "tỉnh Phú Thọ"  # after the province, its communes are a part of its figure
+
+
+def test_a_commune_named_alone_in_the_headline_is_the_one_the_article_types() -> None:
+    got = figures(
+        "Mường Phăng (Điện Biên) nâng tỷ lệ hồ sơ trực tuyến lên 81%\n"
+        "Những tháng qua, các sở, ngành của tỉnh Điện Biên đã phối hợp tập huấn nghiệp vụ, hỗ trợ thiết bị, "
+        "rà soát quy trình nội bộ và hướng dẫn người dân sử dụng tài khoản định danh điện tử; nhiều kiến nghị "
+        "về đường truyền, biên chế và kinh phí được ghi nhận, tổng hợp để báo cáo cấp có thẩm quyền xem xét, "
+        "giải quyết trong thời gian sớm nhất, bảo đảm bộ máy mới vận hành thông suốt, hiệu quả.\n"
+        "Đại hội đại biểu Đảng bộ xã Mường Phăng lần thứ nhất khai mạc ngày 12/8.\n"
+        "Trong quý II/2025, Mường Phăng có 64,5% hồ sơ nộp trực tuyến.",
+        "2025-08-14",
+    )
+    assert got[81][0] == got[64.5][0] == "xã Mường Phăng"
