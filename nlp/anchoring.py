@@ -229,6 +229,14 @@ class _Anchorer:
                 return dataclasses.replace(p, role="period")
         return None
 
+    def _untimed_target(self, fig: Fact, sentence: Sentence, current: Period | None) -> bool:
+        """``Trong tháng 5, … 20.100 hồ sơ. … Mục tiêu là 97% hồ sơ đúng hạn``: a target its
+        sentence gives no time does not take the days of the results reported before it (NOTES T3:
+        no period); it keeps a term or horizon still to come (``nhiệm kỳ 2025 – 2030``)."""
+        if current is None or current[1] is None or self.article_date is None or current[1] > self.article_date:
+            return False
+        return not self._is_list_line(sentence) and is_target_sentence(self.text[sentence.start : fig.start])
+
     def _trailing(self, p: TimePhrase, gap: str, sentence: Sentence) -> bool:
         """``… 410 hồ sơ, từ ngày 1 đến ngày 10/6.``: a stretch of days that ends its sentence
         (or its brackets), after a comma, dates the figure before it."""
@@ -483,7 +491,9 @@ class _Anchorer:
                 # (and the figures that take their period from such a figure).
                 bracketed = isinstance(got, TimePhrase) and (id(got) not in dated or bool(got.extra.get("deadline"))) \
                     or (isinstance(got, Fact) and not self.done[id(got)].passes_period)
-                if got is None:
+                if got is None and self._untimed_target(fig, sentence, current):
+                    period, span, strength = None, None, 0
+                elif got is None:
                     period, span, strength = current, current_span, 1
                 elif isinstance(got, Fact):
                     period, span, strength = self.done[id(got)].period, self.done[id(got)].span, \

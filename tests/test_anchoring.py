@@ -415,3 +415,15 @@ def test_a_commune_named_alone_in_the_headline_is_the_one_the_article_types() ->
         "2025-08-14",
     )
     assert got[81][0] == got[64.5][0] == "xã Mường Phăng"
+
+
+def test_a_target_without_time_does_not_take_the_days_of_the_results_before_it() -> None:
+    got = figures(
+        "Trong tháng 8/2025, tỉnh Hưng Yên tiếp nhận 38.200 hồ sơ trực tuyến.\n\n"
+        "Mục tiêu là 97% hồ sơ được trả đúng hạn, UBND tỉnh đã có chỉ đạo các đơn vị.\n\n"
+        "Đại hội đề ra các chỉ tiêu nhiệm kỳ 2025 – 2030. Phấn đấu 95% hồ sơ được giải quyết trực tuyến.",
+        "2025-09-16",
+    )
+    assert got[38200][1] == ("2025-08-01", "2025-08-31")
+    assert got[97] == ("tỉnh Hưng Yên", None)
+    assert got[95][1] == ("2025-01-01", "2030-12-31")  # a term still to come stays with its targets
