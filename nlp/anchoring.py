@@ -65,6 +65,9 @@ _AFTER_LINKS = frozenset({"của", "tại", "ở"})
 _LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
 _CUMULATIVE = ("lũy kế", "luỹ kế", "cộng dồn", "tính chung", "tổng cộng")
 _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
+# Two handling verbs joined by a comma (``được tiếp nhận, giải quyết trong tháng 5``) stay in one segment.
+_HANDLING = r"(?:tiếp nhận|xử lý|giải quyết|trả kết quả|số hóa|số hoá)"
+_VERB_PAIR = re.compile(rf"({_HANDLING}),(?=\s*{_HANDLING})", re.IGNORECASE)
 # Phrases that write their dates out (a snapshot ``hiện`` after one of them in its clause means it).
 _WRITTEN = frozenset({"day", "upto", "range", "since", "span"})
 # Words that may come before a day that opens its sentence (``Sáng 4/6, …``, ``Riêng trong ngày 9/7``).
@@ -203,7 +206,7 @@ class _Anchorer:
             p = after[0]
             gap = self.text[fig.end : p.start]
             if not any(f is not fig and fig.end <= f.start < p.start for f in self.figures) and (
-                not any(ch in _SEGMENT_END for ch in gap) or self._trailing(p, gap, sentence)
+                not any(ch in _SEGMENT_END for ch in _VERB_PAIR.sub(r"\1", gap)) or self._trailing(p, gap, sentence)
             ):
                 return p
         if prev is not None:

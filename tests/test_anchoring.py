@@ -427,3 +427,8 @@ def test_a_target_without_time_does_not_take_the_days_of_the_results_before_it()
     assert got[38200][1] == ("2025-08-01", "2025-08-31")
     assert got[97] == ("tỉnh Hưng Yên", None)
     assert got[95][1] == ("2025-01-01", "2030-12-31")  # a term still to come stays with its targets
+
+
+def test_two_handling_verbs_joined_by_a_comma_stay_in_one_clause() -> None:
+    got = figures("Xã Phù Cừ có 512 hồ sơ được tiếp nhận, giải quyết trong tháng 9/2025.", None)
+    assert got[512] == ("xã Phù Cừ", ("2025-09-01", "2025-09-30"))
