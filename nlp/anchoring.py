@@ -551,6 +551,27 @@ class _Anchorer:
                 base = self.done[id(source)]
                 self.done[id(fig)] = dataclasses.replace(done, period=base.period, span=base.span, strength=top)
                 self._set(fig, self.done[id(fig)])
+        self._date_rounded()
+
+    def _date_rounded(self) -> None:
+        """``trên 72% hồ sơ nộp trực tuyến`` (a headline) and ``72,54%`` (the body): a whole
+        percentage that rounds a more precise one of the same indicator stands for it."""
+        precise = [f for f in self.figures if f.kind == "percentages" and id(f) in self.done
+                   and self.done[id(f)].strength and not float(f.data.get("value") or 0).is_integer()]
+        for fig in self.figures:
+            done = self.done.get(id(fig))
+            value = fig.data.get("value")
+            qualifier = fig.data.get("qualifier")
+            if fig.kind != "percentages" or done is None or done.strength or value is None or \
+                    not float(value).is_integer() or qualifier not in ("over", "about"):
+                continue
+            near = [f for f in precise if f.data.get("indicator") == fig.data.get("indicator") and (
+                value < f.data["value"] < value + 1 if qualifier == "over" else abs(f.data["value"] - value) < 1)]
+            if len(near) == 1:
+                base = self.done[id(near[0])]
+                self.done[id(fig)] = dataclasses.replace(done, period=base.period, span=base.span,
+                                                         strength=base.strength)
+                self._set(fig, self.done[id(fig)])
 
     def _holds_to_paragraph_end(self, span: tuple[int, int] | None) -> bool:
         """A snapshot (``hiện có``) or a point after which things happened (``sau khi đi vào hoạt

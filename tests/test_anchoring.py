@@ -432,3 +432,12 @@ def test_a_target_without_time_does_not_take_the_days_of_the_results_before_it()
 def test_two_handling_verbs_joined_by_a_comma_stay_in_one_clause() -> None:
     got = figures("Xã Phù Cừ có 512 hồ sơ được tiếp nhận, giải quyết trong tháng 9/2025.", None)
     assert got[512] == ("xã Phù Cừ", ("2025-09-01", "2025-09-30"))
+
+
+def test_a_headline_that_rounds_a_figure_stands_for_it() -> None:
+    got = figures(
+        "Xã Tân Mỹ: trên 72% hồ sơ nộp trực tuyến\n\n"
+        "Trong 5 tháng cuối năm 2025, xã Tân Mỹ nhận 6.410 hồ sơ, trong đó 72,54% nộp trực tuyến.",
+        "2026-01-05",
+    )
+    assert got[72] == got[72.54] == ("xã Tân Mỹ", ("2025-08-01", "2025-12-31"))
