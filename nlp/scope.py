@@ -186,11 +186,14 @@ class ScopeReader:
             if len(facts) > 1 or id(fact) not in self.mentions or fact.data.get("type") not in LOCAL_TYPES or \
                     fact.data.get("_old") or len(name.split()) < 2:
                 continue
-            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", self.text):
-                if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
-                    continue
-                sentence = self.adoc.sentence_at(m.start()).index
-                self.mentions[id(fact)].append((m.start(), m.end(), sentence))
+            at = self.text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                whole = (at == 0 or not self.text[at - 1].isalnum()) and (
+                    end >= len(self.text) or not self.text[end].isalnum())
+                if whole and not any(a <= at < b or at <= a < end for a, b in taken):
+                    self.mentions[id(fact)].append((at, end, self.adoc.sentence_at(at).index))
+                at = self.text.find(name, end)
             self.mentions[id(fact)].sort()
 
     def _address(self, start: int) -> bool:

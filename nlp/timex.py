@@ -1219,6 +1219,7 @@ def is_event_sentence(sentence: str) -> bool:
     return _has_phrase(sentence, "event_cues")
 
 
+@functools.lru_cache(maxsize=4096)
 def _has_phrase(sentence: str, name: str) -> bool:
     lows = [t.low for t in _tokens(sentence)]
     for cue in _phrases(name):
