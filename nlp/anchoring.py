@@ -13,12 +13,19 @@ and the period in force, and gives each figure
   order); else a ``của cả nước``, ``trên địa bàn tỉnh`` right after it; else the scope of the figure
   before it in the sentence (a breakdown keeps its total's); else the unit in focus in the
   paragraph; else the article's own unit. A part (``cấp xã``, ``các xã, phường``) keeps the scope it
-  splits; an enumeration of places pools its figure (no scope);
-* **period** (``nlp.timex``): the time phrase of its clause (before it, or right after it), else the
-  period of the figure before it in the sentence, else an earlier phrase of the sentence, else the
-  period in force. A period carries to the next sentences of its paragraph, and to the next
-  paragraph unless that one opens another account (reported speech, a survey, ``Về …``:
-  ``nlp/data/paragraph_frames.tsv``). ``trong kỳ``/``kỳ này`` is the report's own period.
+  splits; an enumeration of places, or a number of them as the subject (``12 xã, phường có …``),
+  pools its figure (no scope);
+* **period** (``nlp.timex``): the time phrase of its clause (before it, right after it, or a stretch
+  of days ending its sentence), else the period of the figure before it in the sentence, else an
+  earlier phrase of the sentence, else the period in force. A period carries to the next sentences
+  of its paragraph, and to the next paragraph unless that one opens another account (reported
+  speech, a survey, ``Về …`` on another matter: ``nlp/data/paragraph_frames.tsv``). What does not
+  stay in force: a snapshot (``hiện có``) where an account is in force, a day written after its verb
+  (an event's), a remark's phrase (``Con số này …``), a target's deadline; a point after which things
+  happened (``sau khi đi vào hoạt động``) holds to its paragraph's end. A target its sentence gives no
+  time does not take the days of results before it. ``trong kỳ``/``kỳ này`` is the report's own
+  period. A figure written again (headline, lead, caption, body) is one fact: an undated copy takes
+  the period of a dated one.
 
 The facts are changed in place: ``data["scope"]`` and ``data["period"]`` in the spec's form, and the
 private ``_scope_code`` (the gazetteer's 2025 code, the province's, or ``VN``) and ``_period_span``
