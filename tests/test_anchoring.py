@@ -350,7 +350,6 @@ def test_a_figure_written_again_is_one_fact_with_one_period() -> None:
     assert periods == [{"start": "2025-09-01", "end": "2025-09-30"}] * 2
 
 
-
 def test_a_targets_deadline_dates_its_targets_only() -> None:
     got = figures(
         "Tỉnh Cà Mau giao chỉ tiêu: mỗi xã đạt ít nhất 65% hồ sơ trực tuyến và 25% hồ sơ toàn trình, "
