@@ -75,6 +75,8 @@ _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
 # Two handling verbs joined by a comma (``được tiếp nhận, giải quyết trong tháng 5``) stay in one segment.
 _HANDLING = r"(?:tiếp nhận|xử lý|giải quyết|trả kết quả|số hóa|số hoá)"
 _VERB_PAIR = re.compile(rf"({_HANDLING}),(?=\s*{_HANDLING})", re.IGNORECASE)
+# The first words of a sentence that goes on with the account in force (spec §5: ``Trong đó, …``).
+_GOES_ON = frozenset({("trong", "đó"), ("cụ", "thể")})
 # Phrases that write their dates out (a snapshot ``hiện`` after one of them in its clause means it).
 _WRITTEN = frozenset({"day", "upto", "range", "since", "span"})
 # Words that may come before a day that opens its sentence (``Sáng 4/6, …``, ``Riêng trong ngày 9/7``).
@@ -284,6 +286,8 @@ class _Anchorer:
         stop = first_fig.start if first_fig is not None and first_fig.start < sentence.end else sentence.end
         toks = [t for t in self.tokens[sentence.index] if t.start < stop] if sentence.index < len(self.tokens) else []
         lows = [t.low for t in toks]
+        if tuple(lows[:2]) in _GOES_ON:
+            return False  # ``Trong đó, …``, ``Cụ thể, …``: a breakdown of the account in force (spec §5)
         frames = _frames()
         for k, low in enumerate(lows):
             for words, label, where in frames.get(low, ()):

@@ -440,3 +440,13 @@ def test_a_headline_that_rounds_a_figure_stands_for_it() -> None:
         "2026-01-05",
     )
     assert got[72] == got[72.54] == ("xã Tân Mỹ", ("2025-08-01", "2025-12-31"))
+
+
+def test_a_breakdown_sentence_goes_on_with_the_account_whatever_it_lists() -> None:
+    got = figures(
+        "Tính đến ngày 12/9, tỉnh Bắc Ninh đạt 88,2 điểm về chỉ số phục vụ người dân. Trong đó, điểm tiến độ "
+        "là 18,1; điểm mức độ hài lòng là 17,6.\n\n"
+        "Tỷ lệ hồ sơ nộp trực tuyến của tỉnh là 68,9%.",
+        "2025-09-13",
+    )
+    assert got[68.9] == ("tỉnh Bắc Ninh", (None, "2025-09-12"))
