@@ -323,6 +323,8 @@ def _resolve_now(p: TimePhrase, ctx: Context) -> Period | None:
 
 
 def _resolve_two_tier_since(p: TimePhrase, ctx: Context) -> Period | None:
+    if ctx.article_date is not None and ctx.article_date < TWO_TIER_START:
+        return None  # an earlier reorganisation
     return TWO_TIER_START, ctx.article_date
 
 
@@ -409,6 +411,13 @@ def _resolve_year_end(p: TimePhrase, ctx: Context) -> Period | None:
     return (None, date(year, 12, 31)) if year else None
 
 
+def _resolve_year_in_force(p: TimePhrase, ctx: Context) -> Period | None:
+    """``trong năm`` (no number): the year of the period in force (its end, else its start), else
+    the article's year."""
+    ym = _current_month(ctx)
+    return (date(ym[0], 1, 1), date(ym[0], 12, 31)) if ym else None
+
+
 def _resolve_this_year(p: TimePhrase, ctx: Context) -> Period | None:
     if ctx.article_date is None:
         return None
@@ -419,6 +428,17 @@ def _resolve_this_year(p: TimePhrase, ctx: Context) -> Period | None:
 def _resolve_report(p: TimePhrase, ctx: Context) -> Period | None:
     """``trong kỳ``, ``kỳ này``: the period the report covers (else the one in force)."""
     return ctx.report or ctx.current
+
+
+def _resolve_last_term(p: TimePhrase, ctx: Context) -> Period | None:
+    """``nhiệm kỳ qua``: the term ending in the article's year (else where the term the article
+    names begins), as long as that term (else five years), in whole years (NOTES T3)."""
+    named = p.extra.get("term")
+    length = named[1] if named and 3 <= named[1] <= 6 else 5
+    end = ctx.article_date.year if ctx.article_date else (named[0] if named else None)
+    if end is None:
+        return None
+    return date(end - length, 1, 1), date(end, 12, 31)
 
 
 def _resolve_none(p: TimePhrase, ctx: Context) -> Period | None:
@@ -447,7 +467,9 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
     "month_end": _resolve_month_end,
     "year_end": _resolve_year_end,
     "this_year": _resolve_this_year,
+    "year_in_force": _resolve_year_in_force,
     "report": _resolve_report,
+    "last_term": _resolve_last_term,
     "open": _resolve_none,
     "before": _resolve_none,
     "backlog": _resolve_backlog,
@@ -471,7 +493,16 @@ _DAY_CUES = frozenset({
 _SUPERLATIVE_HEADS = frozenset({"cao", "thấp", "nhiều", "lớn", "ít", "nhỏ", "tốt"})
 # Before ``nhiệm kỳ``: the words that make the term the time of what is said, not a name's part.
 _TERM_PREPOSITIONS = frozenset({"cho", "trong", "qua", "của", "suốt", "hết", "cả", "toàn", "đầu", "cuối"})
+# After ``trong năm``, words that make it another year or no year (``trong năm qua``, ``năm học``).
+_NOT_THIS_YEAR = frozenset({"qua", "tới", "nay", "trước", "sau", "học", "ngoái", "mới", "đầu", "cuối", "kế", "vừa",
+                            "đó", "này"})
+# The 2025 reorganisation by its own name (``sau sáp nhập``), and the nouns such a phrase describes
+# rather than dates (``các xã sau sáp nhập``).
+_MERGE_WORDS = frozenset({"sáp", "sắp", "hợp"})
+_UNIT_NOUNS = frozenset({"xã", "phường", "tỉnh", "huyện", "thành", "phố", "đặc", "khu", "vị", "phương", "quận"})
 _QUALIFIERS = frozenset({"gần", "hơn", "khoảng", "trên", "tròn", "chưa", "đầy", "suốt", "sau"})
+# An unstated number of days or months (``sau nhiều tháng``, ``những tháng đầu tiên``).
+_SOME = frozenset({"nhiều", "những", "mấy", "các"})
 
 
 # Each reader, in the order they are tried (longest form first), with the tokens it can start with
@@ -481,11 +512,12 @@ _READERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("range_phrase", frozenset({"#", "từ", "kể", "tính", "ngày", "đầu"})),
     ("since_phrase", frozenset({"kể", "tính", "bắt", "từ"})),
     ("upto_phrase", frozenset({"tính", "cho", "đến", "tới"})),
-    ("two_tier_phrase", frozenset({"#", "*", "sau", "qua", "trong", "ngày", "tháng", "tuần"} | _QUALIFIERS)),
+    ("two_tier_phrase", frozenset({"#", "*", "sau", "qua", "trong", "ngày", "tháng", "tuần"} | _QUALIFIERS | _SOME)),
     ("back_phrase", frozenset({"#", "*", "trong"})),
     ("now_phrase", frozenset({"now"})),
     ("relative_phrase", frozenset({"trong", "kỳ", "cùng", "nay", "năm", "sau"})),
     ("backlog_phrase", frozenset({"trước"})),
+    ("last_term_phrase", frozenset({"nhiệm"})),
     ("span_phrase", frozenset({"#", "*", "riêng", "ngày", "tháng", "quý", "nửa", "giai", "nhiệm", "thời", "năm"})),
 )
 
@@ -888,6 +920,16 @@ class _Reader:
             j += 1
         while self.low(j) in _QUALIFIERS and self.low(j) != "sau":
             j += 1
+        if self.low(j) in _SOME and self.low(j + 1) in {"ngày", "tháng", "tuần", "năm"}:
+            # ``sau nhiều tháng vận hành``, ``trong những tháng đầu tiên đi vào hoạt động``: no length is stated,
+            # so the account runs from the start to the article's date.
+            k = j + 2
+            if self.low(k) == "đầu":
+                k += 2 if self.low(k + 1) == "tiên" else 1
+            m = self.start_event(k)
+            if m is None and self.low(k) == "đi" and self.low(k + 1) == "vào":
+                m = self.start_event(k + 2)
+            return self.make(i, m, "two_tier_since") if m is not None else None
         if self.low(j) in {"ngày", "tháng", "tuần"} and self.low(j + 1) == "đầu" and self.low(j + 2) == "tiên":
             unit = _unit_kinds()[self.low(j)]
             k = self.start_event(j + 3)
@@ -895,7 +937,9 @@ class _Reader:
                 return self.make(i, k or j + 3, "first_day")
             if k is not None:
                 return self.make(i, k, "two_tier_span", amount=1, unit=unit)
-            return None
+            # ``Tháng đầu tiên, phường nhận …``: counted from the start where the article has
+            # already counted from it (``nlp.anchoring`` checks that).
+            return self.make(i, j + 3, "two_tier_span", amount=1, unit=unit, extra={"bare": True})
         got = self.number_at(j)
         if got is None:
             return None
@@ -949,9 +993,25 @@ class _Reader:
         if self.low(i) == "trong" and self.low(i + 1) == "tháng" and self.month_number(i + 2) is None \
                 and self.number_at(i + 2) is None:
             return self.make(i, i + 2, "this_month")
+        # ``mục tiêu trong năm là 90%``: the year of the period in force.
+        if self.low(i) == "trong" and self.low(i + 1) == "năm" and self.year_at(i + 2) is None \
+                and self.low(i + 2) not in _NOT_THIS_YEAR and not (i + 2 < self.n and self.toks[i + 2].text.isdigit()):
+            return self.make(i, i + 2, "year_in_force")
         if self.low(i) == "trong" and self.low(i + 1) == "quý" and self.value_at(i + 2, _values("quarters")) is None \
                 and (i + 2 >= self.n or self.toks[i + 2].text not in _exact_values("quarters")):
             return self.make(i, i + 2, "this_quarter")
+        if self.low(i) == "sau":
+            # ``sau sáp nhập (hành chính)``, ``sau khi chính thức vận hành chính quyền 2 cấp``: from
+            # 2025-07-01 (an adverb; ``xã A sau sáp nhập``, ``các xã sau sắp xếp`` name units).
+            j = i + 2 if self.low(i + 1) == "khi" else i + 1
+            while self.low(j) in {"chính", "thức", "thực", "hiện"} and j < i + 6:
+                j += 1
+            k = self.phrase_at(j, _phrases("start_events"))
+            if k is not None and (k - j >= 2 or self.low(j) in _MERGE_WORDS) and \
+                    not (i > 0 and (self.toks[i - 1].text[:1].isupper() or self.low(i - 1) in _UNIT_NOUNS)):
+                if self.low(k) == "hành" and self.low(k + 1) == "chính":
+                    k += 2
+                return self.make(i, k, "two_tier_since")
         if self.low(i) == "sau" and self.low(i + 1) == "khi":
             # ``sau khi huyện Tam Đảo (cũ) kết thúc hoạt động``: from 2025-07-01 (NOTES T8).
             for k in range(i + 2, min(self.n, i + 12)):
@@ -993,6 +1053,18 @@ class _Reader:
             return None
         return self.make(i, got[0], "before", (got[1],))
 
+    def last_term_phrase(self, i: int) -> TimePhrase | None:
+        """``nhiệm kỳ qua``, ``nhiệm kỳ vừa qua``, ``nhiệm kỳ trước``: the term that ends now (NOTES
+        T3: a term is a span of whole years)."""
+        if self.low(i) != "nhiệm" or self.low(i + 1) != "kỳ":
+            return None
+        j = i + 2
+        if self.low(j) == "vừa" and self.low(j + 1) == "qua":
+            return self.make(i, j + 2, "last_term")
+        if self.low(j) in {"qua", "trước"}:
+            return self.make(i, j + 1, "last_term")
+        return None
+
     def span_phrase(self, i: int) -> TimePhrase | None:
         j = i
         if self.low(j) == "riêng":
@@ -1024,17 +1096,42 @@ class _Reader:
             ):
                 return "comparison"
             k -= 1
-        if p.form == "day" and self._dates_document(i):
+        if p.form == "day" and (self._dates_document(i) or self._stamped(i, p)):
             return "document"
         if self._in_aside(i):
             return "aside"
         # ``Đại hội … lần thứ I, nhiệm kỳ 2025 – 2030``: the term names the congress; only a
         # target (``chỉ tiêu cho nhiệm kỳ …``) or a term the sentence is about (``trong nhiệm kỳ``)
         # dates figures. ``nlp.anchoring`` lets a target sentence use it anyway.
-        if self.low(i) == "nhiệm" and self.low(i - 1) not in _TERM_PREPOSITIONS and i > 0 and \
-                self.low(i - 1) not in {".", "\n"}:
+        if self.low(i) == "nhiệm" and p.form != "last_term" and self.low(i - 1) not in _TERM_PREPOSITIONS and i > 0 \
+                and self.low(i - 1) not in {".", "\n"} and not self._fronted_term(i, p):
             return "attribute"
         return p.role
+
+    def _fronted_term(self, i: int, p: TimePhrase) -> bool:
+        """``Theo báo cáo, nhiệm kỳ 2020 – 2025, xã có …``: a term set off by commas before its
+        clause says when, unlike the term after a name (``… lần thứ I, nhiệm kỳ 2025 – 2030 đã …``,
+        ``… khóa XV, nhiệm kỳ …,``)."""
+        if self.low(i - 1) != ",":
+            return False
+        j = i
+        while j < self.n and self.toks[j].start < p.end:
+            j += 1
+        if self.low(j) != ",":
+            return False
+        return not any(w in {"thứ", "khóa", "khoá"} for w in self.lows[max(0, i - 6) : i - 1])
+
+    def _stamped(self, i: int, p: TimePhrase) -> bool:
+        """``14/11/2025 09:42``, ``07:15 03/12/2025``: a page's time stamp, the day it was published,
+        not the day of a figure."""
+        j = i
+        while j < self.n and self.toks[j].start < p.end:
+            j += 1
+
+        def clock(k: int) -> bool:
+            return 0 <= k and k + 2 < self.n and self.toks[k].text.isdigit() and self.low(k + 1) == ":" and \
+                self.toks[k + 2].text.isdigit() and len(self.toks[k + 2].text) == 2
+        return clock(j) or clock(i - 3)
 
     def _in_aside(self, i: int) -> bool:
         """Inside brackets after other words (``(theo chuẩn nghèo giai đoạn 2026-2030)``): the
@@ -1084,6 +1181,12 @@ class _Reader:
             while j < self.n and self.toks[j].start < p.end:
                 j += 1
             i = j
+        terms = [p.spans[0] for p in out if p.text.lower().startswith("nhiệm") and p.spans and p.spans[0].year2]
+        if terms:
+            named = max(terms, key=lambda t: t.year or 0)
+            for p in out:
+                if p.form == "last_term":
+                    p.extra["term"] = (named.year, (named.year2 or 0) - (named.year or 0))
         return out
 
 
@@ -1116,6 +1219,7 @@ def is_event_sentence(sentence: str) -> bool:
     return _has_phrase(sentence, "event_cues")
 
 
+@functools.lru_cache(maxsize=4096)
 def _has_phrase(sentence: str, name: str) -> bool:
     lows = [t.low for t in _tokens(sentence)]
     for cue in _phrases(name):

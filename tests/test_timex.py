@@ -66,7 +66,12 @@ def period(text: str, article: str | None = "2025-11-04", **ctx: object) -> tupl
         ("Tính từ khi vận hành mô hình chính quyền địa phương hai cấp đến ngày 31/12/2025, xã nhận 5.000 hồ sơ.",
          ("2025-07-01", "2025-12-31")),
         ("Ngày đầu tiên vận hành, Trung tâm nhận 38 hồ sơ.", ("2025-07-01", "2025-07-01")),
+        # no length stated: from the start to the article's date
+        ("Sau nhiều tháng vận hành, xã giải quyết đúng hạn 97,2% hồ sơ.", ("2025-07-01", "2025-11-04")),
+        ("Trong những tháng đầu tiên đi vào hoạt động, phường số hóa 98% hồ sơ.", ("2025-07-01", "2025-11-04")),
         ("Sau khi huyện Hòa Thạch (cũ) kết thúc hoạt động, xã nhận thêm 50 hồ sơ.", ("2025-07-01", "2025-11-04")),
+        ("Sau sáp nhập, phường nhận thêm 900 hồ sơ đất đai.", ("2025-07-01", "2025-11-04")),
+        ("Sau khi chính thức vận hành chính quyền 2 cấp, xã nhận 700 hồ sơ.", ("2025-07-01", "2025-11-04")),
         # targets and counted back
         ("Phấn đấu đến năm 2030 đạt 80%.", (None, "2030-12-31")),
         ("Phấn đấu đến hết năm 2025 đạt 70%.", (None, "2025-12-31")),
@@ -120,6 +125,7 @@ def test_the_time_to_come_gives_no_period() -> None:
         ("Nghị quyết số 188/NQ-CP ngày 11/10/2024 của Chính phủ", "document"),
         ("tỷ lệ hộ nghèo còn 4% (theo chuẩn nghèo đa chiều giai đoạn 2026-2030)", "aside"),
         ("Đại hội Đảng bộ xã Hòa An lần thứ I, nhiệm kỳ 2025 – 2030", "attribute"),
+        ("Ban Chấp hành Đảng bộ xã Hòa An khóa I, nhiệm kỳ 2025 – 2030, ra mắt Đại hội.", "attribute"),
     ],
 )
 def test_phrases_that_do_not_date_a_figure(text: str, role: str) -> None:
@@ -154,3 +160,35 @@ def test_hostile_input_never_raises() -> None:
         for p in find_phrases(text):
             assert isinstance(p, TimePhrase)
             p.resolve(Context(D("2025-11-04")))
+
+
+def test_the_term_just_ended_is_whole_years() -> None:
+    # a congress of August 2025 looks back on the term that ends that year (NOTES T3: whole years)
+    assert period("Nhiệm kỳ qua, thu ngân sách của xã tăng 9%/năm.", "2025-08-20") == ("2020-01-01", "2025-12-31")
+    assert period("Trong nhiệm kỳ vừa qua, tỷ lệ hộ nghèo giảm còn 4,1%.", "2025-08-20") == (
+        "2020-01-01", "2025-12-31")
+    # the length of the term the article names (a People's Council's 2021 – 2026)
+    got = [p for p in find_phrases(
+        "Kỳ họp cuối của HĐND phường Kiến An nhiệm kỳ 2021 – 2026. Nhiệm kỳ qua, phường đạt 95% chỉ tiêu.")
+        if p.form == "last_term"]
+    assert len(got) == 1 and got[0].role == "period"
+    assert got[0].resolve(Context(D("2026-03-02"))) == (D("2021-01-01"), D("2026-12-31"))
+
+
+def test_a_term_set_off_by_commas_before_its_clause_dates_it() -> None:
+    text = "Theo báo cáo, nhiệm kỳ 2020 – 2025, xã Mường Phăng có 87% thôn đạt chuẩn văn hóa."
+    (p,) = [p for p in find_phrases(text) if p.text.startswith("nhiệm")]
+    assert p.role == "period"
+    assert period(text) == ("2020-01-01", "2025-12-31")
+
+
+def test_a_page_time_stamp_dates_no_figure() -> None:
+    (stamp,) = [p for p in find_phrases("Đắk Lắk có 2.315 hồ sơ trễ hạn 14/11/2025 09:42") if p.form == "day"]
+    assert stamp.role == "document"
+    (stamp,) = [p for p in find_phrases("07:15 03/12/2025 Tin tức - Sáng 3/12, …") if p.text == "03/12/2025"]
+    assert stamp.role == "document"
+
+
+def test_a_unit_after_the_merger_is_named_not_dated() -> None:
+    assert find_phrases("Các xã, phường sau sáp nhập có 400 công chức.") == []
+    assert find_phrases("Phường Tân Định sau sắp xếp có diện tích 4 km2.") == []
