@@ -150,8 +150,12 @@ class _Lexicon:
 
 def _inside_word(toks: list[_Tok], i: int) -> bool:
     """Token ``i`` continues an underthesea word (``Môi trường``): no phrase may start there."""
-    # The word boundary last: it is the costly test (it may segment the sentence).
-    return i > 0 and not toks[i].cap and toks[i - 1].text.isalpha() and not toks[i].wstart
+    # The word boundary last: it is the costly test (it may segment the sentence). An acronym
+    # (``UBND xã``, ``HĐND phường``) is a word of its own: what follows it starts one.
+    if i == 0 or toks[i].cap:
+        return False
+    before = toks[i - 1].text
+    return before.isalpha() and not (len(before) > 1 and before.isupper()) and not toks[i].wstart
 
 
 @functools.lru_cache(maxsize=1)

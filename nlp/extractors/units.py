@@ -428,6 +428,11 @@ class _Reader:
     def phrase_at(self, i: int, vocab: frozenset[str], longest: int = 3) -> int:
         """Tokens of the longest phrase of ``vocab`` starting at token i, on one line (0: none)."""
         doc = self.doc
+        firsts = _first_words(vocab)
+        if firsts is not None and i < len(doc):
+            word = _LEADING_WORD.match(name_key(doc[i].text))
+            if word is None or word.group() not in firsts:  # most tokens start no phrase: no span built
+                return 0
         for size in range(min(longest, len(doc) - i), 0, -1):
             if _same_line(doc, i, i + size) and name_key(self.span_text(i, i + size)) in vocab:
                 return size
@@ -640,6 +645,23 @@ def _described_unit(reader: _Reader, e: int, utype: str, group: int) -> list[_Me
     m = _Mention(utype, name_text, doc[j].idx, doc[j + n - 1].idx + len(doc[j + n - 1].text), j, j + n, group=group)
     m.period = reader.marker_after(j + n)[0]
     return [m]
+
+
+_LEADING_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=64)
+def _first_words(vocab: frozenset[str]) -> frozenset[str] | None:
+    """The first words of a vocabulary's phrases (keys), so that ``phrase_at`` can tell at once
+    that a token starts none of them; None when a phrase starts with no word (then every token
+    must be tried)."""
+    firsts = set()
+    for phrase in vocab:
+        word = _LEADING_WORD.match(phrase)
+        if word is None:
+            return None
+        firsts.add(word.group())
+    return frozenset(firsts)
 
 
 def _foreign(reader: _Reader, m: _Mention) -> bool:
@@ -915,7 +937,12 @@ def _link_parents(reader: _Reader, mentions: list[_Mention]) -> None:
     level = {"tỉnh": 3, "thành phố": 2, "huyện": 2, "quận": 2, "thị xã": 2}
     for idx, m in enumerate(ordered):
         for nxt in ordered[idx + 1 : idx + 3]:
-            gap = [t for t in doc[m.tok_end : nxt.tok_start] if not t.is_space]
+            gap: list[Token] = []
+            for k in range(m.tok_end, nxt.tok_start):  # at most 4 words are looked at: not the whole span
+                if not doc[k].is_space:
+                    gap.append(doc[k])
+                    if len(gap) > 3:
+                        break
             if len(gap) > 3 or not all(
                 t.text in _PARENT_GLUE or t.text == ")" or fold(t.text) in reader.res.markers for t in gap
             ):
