@@ -36,6 +36,20 @@ def test_every_command_has_help_and_is_documented_in_the_readme(capsys: pytest.C
         assert f"pipeline.py {name}" in readme, f"README does not show `pipeline.py {name}`"
 
 
+def test_evaluate_help_states_the_first_blind_readings(capsys: pytest.CaptureFixture[str]) -> None:
+    """A researcher reading ``evaluate --help`` learns the error rates of new articles, which are the
+    first readings recorded with each set, not the 1.000 of the sets the rules were tuned on."""
+    first = json.loads((ROOT / "tests" / "data" / "real" / "first_reading.json").read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit):
+        pipeline.main(["evaluate", "--help"])
+    text = capsys.readouterr().out
+    assert "What to expect on new articles" in text
+    for kind in ("units", "dossiers", "percentages"):
+        assert f"{first[kind]['f1']:.3f}" in text, kind
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{first['dossiers']['f1']:.3f}" in readme.split("What to expect on new articles")[1][:3000]
+
+
 def test_extract_writes_one_line_per_input_line_even_for_hostile_input(tmp_path: Path) -> None:
     lines = [
         json.dumps({"id": "ok", "text": "Trung tâm Phục vụ hành chính công xã Đông Giang tiếp nhận 171 hồ sơ."},
