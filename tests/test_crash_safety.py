@@ -230,20 +230,20 @@ _SIDE_STEPS = (
 )
 
 
-def _signals(db: Path) -> list[tuple]:
+def _rows(db: Path, sql: str) -> list[tuple]:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT id, relevance, relevance_version, story_id FROM articles ORDER BY id").fetchall()
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def _signals(db: Path) -> list[tuple]:
+    return _rows(db, "SELECT id, relevance, relevance_version, story_id FROM articles ORDER BY id")
 
 
 def _bands(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT * FROM story_bands ORDER BY 1, 2, 3").fetchall()
-    finally:
-        conn.close()
+    return _rows(db, "SELECT * FROM story_bands ORDER BY 1, 2, 3")
 
 
 @pytest.mark.parametrize("point", ["relevance.scored:2", "stories.linked:3", "stories.linked:6"])
