@@ -210,3 +210,38 @@ def test_datasette_functions_cap_their_input() -> None:
     assert len(fold(huge)) <= MAX_FUNCTION_INPUT
     assert len(unit_key(huge)) <= MAX_FUNCTION_INPUT
     assert len(sentence_link("https://x.vn/a", huge)) < 2000
+
+
+def _damage_an_index_page(path: Path) -> None:
+    """Overwrite the root page of an index with garbage, as a disk or a copy gone wrong would: the
+    tables still read, so only ``PRAGMA quick_check`` notices."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    rootpage = conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles' "
+                            "AND rootpage > 1 ORDER BY name LIMIT 1").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek((rootpage - 1) * page_size + 8)  # past the page header: the page still parses as a page
+        fh.write(bytes(range(256)) * ((page_size - 8) // 256))
+
+
+def test_a_damaged_database_is_refused_by_process_and_nightly_and_left_as_it_was(
+    news_db: Path, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "news.db"
+    shutil.copy(news_db, damaged)
+    _damage_an_index_page(damaged)
+    conn = sqlite3.connect(damaged)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1  # the table still reads
+    assert conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+    conn.close()
+    before = _digest(damaged)
+    _one_line_error(_run("process", "--db", str(damaged), "-q", "--reprocess"), str(damaged), "damaged")
+    assert _digest(damaged) == before
+    reports = tmp_path / "reports"
+    night = _run("nightly", "--db", str(damaged), "--reports-dir", str(reports), "-q")
+    assert night.returncode == 2, night.stderr
+    assert "Traceback" not in night.stderr and "damaged" in night.stderr
+    assert _digest(damaged) == before, "nothing was written into the damaged file"
+    _one_line_error(_run("stats", "--db", str(damaged)), "damaged")
