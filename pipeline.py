@@ -41,40 +41,14 @@ def _reader(path: Path) -> Any:
     return Store(path, readonly=True, check=True)
 
 
-# Databases whose writer lock this process holds: ``run`` takes it once for its crawl and process.
-_HELD: set[Path] = set()
-
-
 @contextlib.contextmanager
 def _writer(args: argparse.Namespace) -> Iterator[None]:
     """One writer at a time per database (``crawl``, ``process``, ``run``, ``demo``, ``nightly``
     share ``<db>.lock``): wait for it with ``--wait``, else stop at once (exit 75)."""
-    from db.files import check_news_file
-    from db.schema import SCHEMA_VERSION
-    from monitor.lock import AlreadyRunning, RunLock
+    from monitor.lock import RunLock
 
-    key = Path(args.db).resolve()
-    if key in _HELD:
+    with RunLock(args.db, wait=getattr(args, "wait", 0)):
         yield
-        return
-    # Accept the file before anything, the lock file included, is made beside it.
-    check_news_file(args.db, create=True, schema_version=SCHEMA_VERSION)
-    lock = RunLock(args.db)
-    deadline = time.monotonic() + (args.wait if getattr(args, "wait", None) else 0)
-    while True:
-        try:
-            lock.acquire()
-            break
-        except AlreadyRunning:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(1)
-    _HELD.add(key)
-    try:
-        yield
-    finally:
-        _HELD.discard(key)
-        lock.release()
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
@@ -200,9 +174,14 @@ def _positive_int(value: str) -> int:
 
 
 def cmd_process(args: argparse.Namespace) -> int:
+    with _writer(args):
+        return _process(args)
+
+
+def _process(args: argparse.Namespace) -> int:
     from nlp.process import process_articles
 
-    with _writer(args), _store(args.db, check=True) as store:
+    with _store(args.db, check=True) as store:
         counts = process_articles(store, reprocess=args.reprocess, progress=not args.quiet,
                                   workers=getattr(args, "workers", None))
     print(json.dumps(counts, ensure_ascii=False))
@@ -211,9 +190,9 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     with _writer(args):
-        code = cmd_crawl(args)
+        code = _crawl(args)
         args.reprocess = False
-        return cmd_process(args) or code
+        return _process(args) or code
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
@@ -401,19 +380,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from crawler.registry import load_sources, sources_as_dicts
+    from crawler.registry import load_sources, select_sources, sources_as_dicts
 
     if args.action == "check":
         from crawler.check import check_sources, format_report
 
-        sources = load_sources(args.sources_file)
-        if args.sources:
-            wanted = [n.strip() for n in args.sources.split(",") if n.strip()]
-            by_name = {s.name: s for s in sources}
-            unknown = [n for n in wanted if n not in by_name]
-            if unknown:
-                raise ValueError(f"unknown source(s) {unknown}; the registry has {sorted(by_name)}")
-            sources = [by_name[n] for n in wanted]
+        sources = select_sources(load_sources(args.sources_file), args.sources)
         reports = check_sources(sources, timeout=args.timeout)
         if args.json:
             print(json.dumps(reports, ensure_ascii=False, indent=2))
@@ -591,14 +563,14 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         log.debug("traceback", exc_info=True)
         return 75  # EX_TEMPFAIL: try again later (cron and systemd know it)
+    except BrokenPipeError:  # output piped into `head` and closed: not an error (before OSError)
+        return 0
     except (ValueError, RuntimeError, OSError, sqlite3.DatabaseError) as exc:
         # A user's mistake (a mistyped path, a text file as --db, an unwritable output) is one
         # line; -v shows the traceback.
         log.error("%s", _one_line(exc))
         log.debug("traceback", exc_info=True)
         return 2
-    except BrokenPipeError:  # output piped into `head` and closed: not an error
-        return 0
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130

@@ -41,12 +41,19 @@ class PrivateAnswer(DNSLookupError):
         self.address = address
 
 
+def ip_literal(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address *address* spells (``[…]`` around IPv6 allowed), or None for a host name."""
+    try:
+        return ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return None
+
+
 def private_ip(address: str) -> bool:
     """True for an IP literal a public newspaper never lives on (private, loopback, link-local,
     reserved, unspecified, multicast; IPv4-mapped IPv6 unwrapped).  False for anything else."""
-    try:
-        ip = ipaddress.ip_address(address.strip("[]"))
-    except ValueError:
+    ip = ip_literal(address)
+    if ip is None:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped

@@ -209,16 +209,22 @@ class SourceCounts:
 NOT_FAILURES = frozenset({"robots_forbidden"})
 
 
-def source_failed(counts: dict[str, Any] | None) -> bool:
-    """Whether one source's counts (``runs.counts["sources"][name]``) say it failed: it reported
-    errors and nothing came through (no article fetched, none skipped as known, none stored, no
-    listing answered 304).  One with errors that still delivered is degraded, not failed.
-
-    The same rule as the night report's (``monitor.report.failed_sources``), so that ``crawl``
-    and ``nightly`` call the same sources failed.
-    """
+def source_errors(counts: dict[str, Any] | None) -> int:
+    """How many errors one source's counts (``runs.counts["sources"][name]``) report, failed
+    requests included and robots.txt refusals left out."""
     c = counts or {}
     errors = c.get("errors") or {}
-    if not (sum(int(n or 0) for k, n in errors.items() if k not in NOT_FAILURES) or int(c.get("failed") or 0)):
-        return False
-    return not sum(int(c.get(k) or 0) for k in ("fetched", "skipped", "new", "listings_unchanged"))
+    return sum(int(n or 0) for k, n in errors.items() if k not in NOT_FAILURES) + int(c.get("failed") or 0)
+
+
+def source_failed(counts: dict[str, Any] | None) -> bool:
+    """Whether one source's counts say it failed: it reported errors and nothing came through (no
+    article fetched, none skipped as known, none stored, no listing answered 304).  One with errors
+    that still delivered is degraded, not failed.
+
+    ``crawl``'s exit code and the night report (``monitor.report.failed_sources``) both ask this,
+    so that they call the same sources failed.
+    """
+    c = counts or {}
+    return bool(source_errors(c)) and not sum(int(c.get(k) or 0) for k in ("fetched", "skipped", "new",
+                                                                          "listings_unchanged"))

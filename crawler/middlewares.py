@@ -28,7 +28,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.dns import GuardedResolver, PrivateAnswer, private_ip
+from crawler.dns import GuardedResolver, PrivateAnswer, ip_literal, private_ip
 from crawler.faults import AlreadyDone, OffsiteRedirect, PrivateAddress, RedirectLoop, link_problem, private_host
 from crawler.urls import host_of
 
@@ -81,7 +81,7 @@ class GuardMiddleware:
             if allowed and link_problem(request.url, own_hosts, allowed) == "offsite":
                 raise OffsiteRedirect(f"redirect from {chain[-1]} to another site refused: {request.url}")
         self._skip_done(request, spider)
-        if host and host not in own_hosts and not private_ip(host) and not _is_ip(host):
+        if host and host not in own_hosts and ip_literal(host) is None:  # names are vetted; literals were above
             await self._vet_name(host, request.url)
         return None
 
@@ -112,12 +112,3 @@ class GuardMiddleware:
         if private_ip(str(address)):  # a resolver that does not vet (another TWISTED_DNS_RESOLVER)
             raise PrivateAddress(f"{host} resolves to the private address {address}: {url}")
 
-
-def _is_ip(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True

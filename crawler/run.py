@@ -262,7 +262,7 @@ def _open_run(db_path: Path) -> tuple[int, int]:
     from db.store import Store
 
     with Store(db_path) as store:
-        first_id = int(store.db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
+        first_id = store.last_article_id() + 1
         return store.start_run("crawl"), first_id
 
 

@@ -58,12 +58,13 @@ class UrlPolicy:
     @classmethod
     def from_registry(cls, table: dict[str, Any] | None) -> UrlPolicy:
         """Build a policy from a registry ``canonical`` table (already validated by the registry):
-        ``drop_params`` are added to the default tracking parameters, ``keep_params`` removed."""
+        ``drop_params`` are added to the default tracking parameters; ``keep_params`` win over both
+        (``drops``)."""
         table = table or {}
         extra = frozenset(p.lower() for p in table.get("drop_params", ()))
         keep = frozenset(p.lower() for p in table.get("keep_params", ()))
         return cls(
-            drop_params=(TRACKING_PARAMS | extra) - keep,
+            drop_params=TRACKING_PARAMS | extra,
             keep_params=keep,
             unify_trailing_slash=bool(table.get("unify_trailing_slash", True)),
             unify_www=bool(table.get("unify_www", True)),

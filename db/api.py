@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from db.files import check_news_file, connect_readonly, quick_check
+from db.schema import MIGRATIONS, _m8_scope_and_period
 from db.views import VIEW_NAMES, create_views
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ __all__ = ["News", "open_news", "LOCAL_TZ", "apply_dtypes"]
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 # The schema version from which figures carry scope and period, which the views read.
-_SCOPE_SCHEMA = 8
+_SCOPE_SCHEMA = MIGRATIONS.index(_m8_scope_and_period) + 1
 
 _LOCAL_DATETIMES = {"published"}
 _UTC_DATETIMES = {"fetched_at", "processed_at", "started_at", "finished_at"}

@@ -25,8 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from db.api import LOCAL_TZ, News, open_news
-from db.places import read_province
-from nlp.normalize import fold, strip_diacritics
+from db.places import province_text_key, read_province
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +49,12 @@ _ORDER = {
     "percentage_facts": "article_id, n",
 }
 
-_PROVINCE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+")
-
-
 def province_key(name: str | None) -> str | None:
-    """The comparison key of a province name: folded, without ``tỉnh``/``thành phố``, unaccented."""
+    """The comparison key of a province name (``db.places``' own): folded, without ``tỉnh``/``thành
+    phố``, unaccented."""
     if name is None or (isinstance(name, float) and pd.isna(name)):
         return None
-    key = _PROVINCE_PREFIX.sub("", fold(str(name)))
-    return strip_diacritics(key).strip() or None
+    return province_text_key(str(name)) or None
 
 
 def _since_bound(since: str) -> tuple[str, pd.Timestamp]:
@@ -87,7 +83,8 @@ def _read(news: News, view: str, since: str | None) -> pd.DataFrame:
 
 
 def _filter_province(frame: pd.DataFrame, province: str) -> pd.DataFrame:
-    key = province_key(read_province(province).province)
+    """The rows of the 2025 *province* (already read by ``read_province``)."""
+    key = province_key(province)
     column = frame["province"].astype("object")
     if "article_province" in frame:  # an official with no place in the title: the article's province
         column = column.where(column.notna(), frame["article_province"].astype("object"))
@@ -163,7 +160,7 @@ def export_facts(
         for kind, view in EXPORT_KINDS.items():
             frame = _read(news, view, since)
             if province is not None:
-                frame = _filter_province(frame, province)
+                frame = _filter_province(frame, read.province)
             path = out / f"{kind}.{fmt}"
             _write(frame, path, fmt)
             log.info("wrote %d %s to %s", len(frame), kind, path)

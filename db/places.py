@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from nlp.gazetteer import get_gazetteer
 from nlp.normalize import fold, strip_diacritics
 
-__all__ = ["ProvinceFilter", "UnknownProvince", "read_province"]
+__all__ = ["ProvinceFilter", "UnknownProvince", "province_text_key", "read_province"]
 
 # Type words and their abbreviations before a province name (``tỉnh``, ``thành phố``, ``TP.``).
 _TYPE_WORD = re.compile(r"^\s*(?:tỉnh|tinh|thành\s+phố|thanh\s+pho|tp\.?)\s*", re.IGNORECASE)
@@ -42,14 +42,12 @@ def _by_key() -> dict[str, tuple[str, bool]]:
     """Folded, unaccented name (and alias) → (2025 province, the name is a former province)."""
     gaz = get_gazetteer()
     out: dict[str, tuple[str, bool]] = {}
-    for _key, cand in gaz.province_names().items():
-        out.setdefault(_key_of(cand.name), (cand.province, bool(cand.is_old)))
     for alias, cand in gaz.province_names().items():
-        out.setdefault(_key_of(alias), (cand.province, bool(cand.is_old)))
+        out.setdefault(province_text_key(alias), (cand.province, bool(cand.is_old)))
     return out
 
 
-def _key_of(text: str) -> str:
+def province_text_key(text: str) -> str:
     """``TP.HCM`` → ``hcm``, ``tỉnh Lâm Đồng`` → ``lam dong``, ``Đắk Lắk`` → ``dak lak``."""
     text = _TYPE_WORD.sub("", text.strip())
     return " ".join(strip_diacritics(fold(text)).replace("-", " ").replace("–", " ").split())
@@ -60,13 +58,13 @@ def read_province(text: str) -> ProvinceFilter:
     """The 2025 province ``text`` names (type word, case, diacritics, abbreviations, former
     provinces all accepted). Raises :class:`UnknownProvince` for anything else."""
     typed = " ".join(str(text).split())
-    key = _key_of(typed)
+    key = province_text_key(typed)
     for candidate in (key, key.replace(" ", ""), key.replace(".", "").replace(" ", "")):
         got = _by_key().get(candidate)
         if got is None:
             continue
         province, former = got
-        if former and _key_of(province) != key:
+        if former and province_text_key(province) != key:
             return ProvinceFilter(typed, province, f"{typed} was merged into {province} on 1 July 2025")
         return ProvinceFilter(typed, province)
     raise UnknownProvince(

@@ -10,23 +10,19 @@ no point for is placed at the centroid of the pre-2025 units merged into it
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from vietnam_provinces import Province, Ward
 
-from nlp.normalize import strip_diacritics
-
 log = logging.getLogger(__name__)
 
 __all__ = [
     "COORDINATE_SOURCES", "province_rows", "commune_rows", "short_name", "coordinates", "old_unit_centroids",
-    "place_missing_communes", "vam_key",
+    "place_missing_communes",
 ]
 
 # ``communes.coordinates_source``: where a commune's point comes from, best first.
@@ -82,65 +78,31 @@ def coordinates(table: str) -> dict[int, tuple[float, float]]:
     }
 
 
-def vam_key(name: str) -> str:
-    """vietnamadminunits' key of a name: ``Phường Cầu Giấy`` → ``phuongcaugiay`` (folded, ``đ`` → ``d``,
-    letters and digits only). Its lineage is keyed this way, not by code."""
-    return re.sub(r"[^0-9a-z]", "", strip_diacritics(name))
-
-
 def old_unit_centroids(communes: Iterable[tuple[int, int, str]]) -> dict[int, tuple[float, float, int]]:
     """The mean point of the pre-2025 communes merged, wholly or in part, into each 2025 commune.
 
     ``communes`` are ``(code, province_code, full_name)`` of 2025 communes; the answer maps a code
     to ``(latitude, longitude, number of old units averaged)`` for those whose old units have points.
-
-    Why not by code: vietnamadminunits files some 2025 units under codes other than the official
-    ones (``Phường Cầu Giấy`` is 166 there, 167 in vietnam-provinces). Its lineage
-    (``converter_2025.json``) and its pre-2025 points (``admin_units_legacy``) are keyed by name,
-    so the unit is found by its province and its name. An old unit split between several 2025
-    units counts for each of them.
+    The lineage is the gazetteer's (``nlp.gazetteer``: vietnamadminunits' lineage, its successors
+    translated to official codes by name); an old unit split between several 2025 units counts for
+    each of them.
     """
-    from nlp.gazetteer import _vam_data_dir
+    from nlp.gazetteer import get_gazetteer
 
-    wanted = list(communes)
+    wanted = {int(code) for code, _province, _name in communes}
     if not wanted:
         return {}
-    try:
-        data_dir = _vam_data_dir()
-        lineage = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
-        with sqlite3.connect(f"file:{data_dir / 'dataset.db'}?mode=ro", uri=True) as con:
-            province_keys = {
-                int(code): key
-                for code, key in con.execute("select distinct provinceCode, provinceKey from admin_units")
-            }
-            old_points = {
-                f"{pkey}_{dkey}_{wkey}": (lat, lon)
-                for pkey, dkey, wkey, lat, lon in con.execute(
-                    "select provinceKey, districtKey, wardKey, wardLat, wardLon from admin_units_legacy"
-                )
-                if lat is not None and lon is not None
-            }
-    except (ImportError, OSError, ValueError, sqlite3.Error):
-        log.warning("vietnamadminunits' lineage cannot be read: no commune placed by its old units", exc_info=True)
-        return {}
-    # new ward key → old unit keys, per 2025 province key
-    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pkey, wards in lineage.get("DICT_PROVINCE_WARD_NO_DIVIDED", {}).items():
-        for wkey, old_keys in wards.items():
-            merged[(pkey, wkey)].extend(old_keys)
-    for pkey, olds in lineage.get("DICT_PROVINCE_WARD_DIVIDED", {}).items():
-        for old_key, targets in olds.items():
-            for target in targets:
-                merged[(pkey, target.get("newWardKey", ""))].append(old_key)
-    out: dict[int, tuple[float, float, int]] = {}
-    for code, province_code, full_name in wanted:
-        olds = dict.fromkeys(merged.get((province_keys.get(int(province_code), ""), vam_key(full_name)), []))
-        points = [old_points[k] for k in olds if k in old_points]
-        if points:
-            lat = sum(p[0] for p in points) / len(points)
-            lon = sum(p[1] for p in points) / len(points)
-            out[int(code)] = (round(lat, 6), round(lon, 6), len(points))
-    return out
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for old in get_gazetteer().old:
+        if old.level != "commune" or old.latitude is None or old.longitude is None:
+            continue
+        for code in old.successors:
+            if code in wanted:
+                points[code].append((old.latitude, old.longitude))
+    return {
+        code: (round(sum(p[0] for p in pts) / len(pts), 6), round(sum(p[1] for p in pts) / len(pts), 6), len(pts))
+        for code, pts in points.items()
+    }
 
 
 def place_missing_communes(

@@ -287,8 +287,6 @@ def _m8_scope_and_period(db: sqlite_utils.Database) -> None:
     from db.views import create_views, drop_views
 
     drop_views(db)  # they read unit_n
-    db.execute("DROP VIEW IF EXISTS dossier_observations")
-    db.execute("DROP VIEW IF EXISTS percentage_observations")
     for table in ("dossiers", "percentages"):
         columns = dict(FIGURE_CONTEXT)
         if table == "dossiers":

@@ -15,7 +15,6 @@ import socket
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,16 +62,6 @@ def _insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]
         conn.executemany(f"INSERT INTO {quote_identifier(table)} ({names}) VALUES ({marks})", values)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @dataclass(frozen=True)
 class ArticleWrite:
     """What ``Store.store_article`` did: the article the item is (``article_id``), whether it was
@@ -92,7 +81,7 @@ def _create_atomically(path: Path) -> None:
     """
     for stale in path.parent.glob(f".{path.name}.*.creating"):  # left by a process killed while building
         pid = stale.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not _process_alive(int(pid), None):
             stale.unlink(missing_ok=True)
     building = path.with_name(f".{path.name}.{os.getpid()}.creating")
     try:
@@ -121,7 +110,6 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = False) -> None:
         self.path = Path(path)
-        self.readonly = readonly
         memory = str(path) == ":memory:"
         exists = check_news_file(path, create=not readonly, schema_version=SCHEMA_VERSION)
         if readonly:
@@ -159,13 +147,6 @@ class Store:
 
     # -- articles ---------------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE … COMMIT`` around an article write: the checks (URL known? text
-        known?) and the inserts see and change the same state, and a crash leaves all or nothing."""
-        with transaction(self.db) as conn:
-            yield conn
-
     def known_urls(self) -> set[str]:
         """Every stored article URL and every alias: the crawler's seen-URL set across nights."""
         urls = {row[0] for row in self.db.execute("SELECT url FROM articles")}
@@ -183,6 +164,10 @@ class Store:
     def article_count(self) -> int:
         return self.db["articles"].count
 
+    def last_article_id(self) -> int:
+        """The highest article id so far (0 for none): articles above it are the ones a run added."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
     def add_article(self, item: dict[str, Any]) -> int | None:
         """Store a fetched article; return its new id, or None when the URL is already stored
         (as an article or an alias).
@@ -192,7 +177,7 @@ class Store:
         The text is not compared with other articles: ``store_article`` (the crawler's) does.
         """
         url, row = self._article_row(item)
-        with self._write() as conn:
+        with transaction(self.db) as conn:
             if self._id_in_txn(conn, url) is not None:
                 return None
             return self._insert_article(conn, row)
@@ -214,7 +199,7 @@ class Store:
         """
         url, row = self._article_row(item)
         aliases = [a for a in dict.fromkeys(item.get("aliases") or ()) if a and a != url]
-        with self._write() as conn:
+        with transaction(self.db) as conn:
             existing = self._id_in_txn(conn, url)
             if existing is not None:
                 self._alias_in_txn(conn, aliases, existing, "canonical")
@@ -232,7 +217,7 @@ class Store:
     def add_alias(self, url: str, article_id: int, reason: str) -> bool:
         """Record *url* as another address of article *article_id*; False when *url* is already
         an article or an alias (the first answer stands)."""
-        with self._write() as conn:
+        with transaction(self.db) as conn:
             return bool(self._alias_in_txn(conn, [url], article_id, reason))
 
     def aliases(self, article_id: int | None = None) -> list[dict[str, Any]]:
@@ -393,23 +378,23 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def start_run(self, kind: str, pid: int | None = None) -> int:
+    def start_run(self, kind: str) -> int:
         """Open a ``runs`` row (status ``running``); its counts are filled by ``finish_run``.
 
         Runs of this host whose process is gone (killed outright: no ``finish_run``) are marked
         ``aborted`` first, so a row says ``running`` only while its process lives.  The row
-        remembers the process (*pid*, default this one) and host in ``counts`` until it finishes.
+        remembers its process and host in ``counts`` until it finishes.
         """
         self.mark_aborted_runs()
-        owner = _owner(pid)
+        owner = _owner()
         with transaction(self.db):
             cursor = self.db.conn.execute(
                 "INSERT INTO runs (kind, started_at, status, counts) VALUES (?, ?, 'running', ?)",
                 [kind, now_iso(), json.dumps(owner)])
         return int(cursor.lastrowid)
 
-    def claim_run(self, run_id: int, pid: int | None = None) -> dict[str, Any]:
-        """Make the process *pid* (default this one) the owner of the running row *run_id*: a crawl
+    def claim_run(self, run_id: int) -> dict[str, Any]:
+        """Make this process the owner of the running row *run_id*: a crawl
         child takes over the row its parent opened.  Returns the row; raises ValueError when it is
         missing or not running (it must not be written twice)."""
         run = self.get_run(run_id)
@@ -417,7 +402,7 @@ class Store:
             raise ValueError(f"run {run_id} is {'missing' if run is None else run['status']}, not running")
         with transaction(self.db):
             self.db.conn.execute("UPDATE runs SET counts = ? WHERE id = ? AND status = 'running'",
-                                 [json.dumps(_owner(pid)), run_id])
+                                 [json.dumps(_owner()), run_id])
         return run
 
     def finish_run(self, run_id: int, status: str = "ok", **counts: Any) -> None:
@@ -458,16 +443,14 @@ class Store:
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         """One ``runs`` row by id, ``counts`` decoded: a crawl reads its own row, not the newest."""
-        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
-        if not rows:
-            return None
-        row = rows[0]
-        row["counts"] = json.loads(row["counts"]) if row.get("counts") else {}
-        return row
+        return self._one_run("WHERE id = ?", [run_id])
 
     def latest_run(self, kind: str | None = None) -> dict[str, Any] | None:
         where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
-        rows = list(self.db.query(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT 1", params))
+        return self._one_run(f"{where} ORDER BY id DESC LIMIT 1", params)
+
+    def _one_run(self, clause: str, params: list[Any]) -> dict[str, Any] | None:
+        rows = list(self.db.query(f"SELECT * FROM runs {clause}", params))
         if not rows:
             return None
         row = rows[0]
@@ -537,8 +520,8 @@ def _process_start(pid: int) -> int | None:
         return None
 
 
-def _owner(pid: int | None) -> dict[str, Any]:
-    pid = os.getpid() if pid is None else pid
+def _owner() -> dict[str, Any]:
+    pid = os.getpid()
     return {"pid": pid, "pid_start": _process_start(pid), "host": socket.gethostname()}
 
 

@@ -20,17 +20,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["transaction"]
+__all__ = ["connection_of", "transaction"]
 
 
-def _connection(db: Any) -> sqlite3.Connection:
+def connection_of(db: Any) -> sqlite3.Connection:
+    """The sqlite3 connection of a ``sqlite_utils.Database`` or of a bare connection."""
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 @contextmanager
 def transaction(db: Any) -> Iterator[sqlite3.Connection]:
     """Run the block in one ``BEGIN IMMEDIATE … COMMIT`` (rolled back if the block raises)."""
-    conn = _connection(db)
+    conn = connection_of(db)
     if conn.in_transaction:  # an outer transaction owns the commit
         yield conn
         return

@@ -43,8 +43,9 @@ gets them as TEMP views instead (``db.api``).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
+
+from db.transaction import connection_of
 
 log = logging.getLogger(__name__)
 
@@ -405,14 +406,9 @@ def view_sql(stories: bool = True) -> dict[str, str]:
     }
 
 
-def _connection(db: Any) -> sqlite3.Connection:
-    """The sqlite3 connection of a ``sqlite_utils.Database`` or of a bare connection."""
-    return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
 def drop_views(db: Any, temp: bool = False) -> None:
     """Drop the views (TEMP ones with ``temp``), later ones first since they read earlier ones."""
-    conn = _connection(db)
+    conn = connection_of(db)
     schema = "temp." if temp else ""
     for name in reversed(VIEW_NAMES):
         conn.execute(f"DROP VIEW IF EXISTS {schema}{name}")
@@ -425,7 +421,7 @@ def create_views(db: Any, temp: bool = False) -> list[str]:
     With ``temp`` they are TEMP views, which a read-only connection may create: that is how
     ``db.api`` serves a database written by code older than the views. Returns the names.
     """
-    conn = _connection(db)
+    conn = connection_of(db)
     stories = any(row[1] == "story_id" for row in conn.execute("PRAGMA table_info(articles)"))
     drop_views(conn, temp=temp)
     kind = "TEMP VIEW" if temp else "VIEW"

@@ -1,6 +1,7 @@
 """One writer per database at a time: an exclusive, non-blocking ``flock`` on ``<db>.lock``.
 
-``crawl``, ``process``, ``run``, ``demo`` and ``nightly`` all take it (``pipeline._writer``).
+``crawl``, ``process``, ``run``, ``demo`` and ``nightly`` all take it (``pipeline._writer``,
+``monitor.nightly``); ``--wait SECONDS`` waits for it instead of stopping at once.
 
 A crawl of 60 sites can outlast its cron interval (a slow site, a retry storm); a second run
 started on top would fetch the same URLs twice and race on the ``runs`` rows. ``flock`` is
@@ -14,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -43,13 +45,31 @@ def lock_path_for(db_path: Path | str) -> Path:
 
 
 class RunLock:
-    """Context manager holding the lock for *db_path*; raises :class:`AlreadyRunning` at once."""
+    """Context manager holding the lock for *db_path*; raises :class:`AlreadyRunning` when another
+    process holds it, at once or after *wait* seconds of trying again every second."""
 
-    def __init__(self, db_path: Path | str) -> None:
+    def __init__(self, db_path: Path | str, wait: float = 0) -> None:
+        self.db_path = Path(db_path)
         self.path = lock_path_for(db_path)
+        self.wait = wait or 0
         self._handle: IO[str] | None = None
 
     def acquire(self) -> RunLock:
+        from db.files import check_news_file
+        from db.schema import SCHEMA_VERSION
+
+        # Accept the database before anything, the lock file included, is made beside it.
+        check_news_file(self.db_path, create=True, schema_version=SCHEMA_VERSION)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return self._try_acquire()
+            except AlreadyRunning:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(1)
+
+    def _try_acquire(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # "a+" neither truncates (the holder's PID must survive a failed attempt) nor fails if absent.
         handle = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 - held until release()

@@ -82,11 +82,13 @@ def run_nightly(
     timeout: float | None = None,
     progress: bool = False,
     night: date | None = None,
+    wait: float = 0,
 ) -> NightResult:
     """Run the whole night under the database's lock; raise :class:`AlreadyRunning` if it is held.
 
     *sources*/*sources_file*/*names*/*since*/*crawl_settings*/*timeout* go to
-    :func:`crawler.run.run_crawl`; *night* (default: today, local time) names the report files.
+    :func:`crawler.run.run_crawl`; *night* (default: today, local time) names the report files;
+    *wait*: seconds to wait for another writer's lock before giving up.
     """
     from crawler.run import run_crawl
     from db.store import Store
@@ -96,11 +98,11 @@ def run_nightly(
     from nlp.process import process_articles
 
     night = night or date.today()
-    with RunLock(db_path):
+    with RunLock(db_path, wait=wait):
         # ``PRAGMA quick_check`` first: a damaged file is reported and left alone, not written into.
         store = Store(db_path, check=True)
         try:
-            since_id = int(store.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+            since_id = store.last_article_id()
             result = NightResult(run_id=store.start_run("nightly"), exit_code=EXIT_OK)
             status = "interrupted"
             try:
@@ -183,6 +185,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"),
                         help="where the night report goes (default: %(default)s)")
+    parser.add_argument("--wait", type=float, metavar="SECONDS", default=0,
+                        help="wait this long for another writer of the database to finish (default: stop at once, "
+                             "exit 75)")
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
@@ -191,7 +196,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     try:
         result = run_nightly(args.db, sources_file=args.sources_file, names=names, since=args.since,
                              reports_dir=args.reports_dir, timeout=args.timeout,
-                             progress=not getattr(args, "quiet", False))
+                             progress=not getattr(args, "quiet", False), wait=getattr(args, "wait", 0))
     except AlreadyRunning as exc:
         log.error("%s", exc)
         return EXIT_LOCKED

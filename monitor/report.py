@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from crawler.faults import source_errors, source_failed
+
 log = logging.getLogger(__name__)
 
 __all__ = ["collect", "failed_sources", "render_markdown", "render_html", "write_reports"]
@@ -24,12 +26,6 @@ TOP_ARTICLES = 15
 MIN_RELEVANCE = 0.2  # below this an article is not "relevant" enough to list
 FACT_KINDS = ("units", "officials", "dossiers", "percentages")
 NATIONAL = "(national outlets)"
-# Counted as errors of a source but not as failures: a robots.txt refusal is the site's policy.
-NOT_FAILURES = {"robots_forbidden"}
-
-
-def _error_total(errors: dict[str, Any] | None) -> int:
-    return sum(int(n or 0) for key, n in (errors or {}).items() if key not in NOT_FAILURES)
 
 
 def failed_sources(crawl: dict[str, Any] | None) -> tuple[list[dict[str, Any]], bool]:
@@ -54,10 +50,9 @@ def failed_sources(crawl: dict[str, Any] | None) -> tuple[list[dict[str, Any]], 
         for name, c in sorted(sources.items()):
             c = c or {}
             errors = c.get("errors") or {}
-            if not (_error_total(errors) or int(c.get("failed") or 0)):
+            if not source_errors(c):
                 continue
-            delivered = sum(int(c.get(k) or 0) for k in ("fetched", "skipped", "new", "listings_unchanged"))
-            status = "degraded" if delivered else "failed"
+            status = "failed" if source_failed(c) else "degraded"
             any_failed |= status == "failed"
             rows.append({"source": name, "status": status, "errors": dict(errors),
                          "fetched": c.get("fetched") or 0, "failed": c.get("failed") or 0})

@@ -68,7 +68,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             ctype, body = site.pages[self.path]
-            validated = self.path.endswith(".rss") or self.path.startswith("/maps/")
+            validated = self.path.split("?")[0].endswith(".rss") or self.path.startswith("/maps/")
             if validated and (
                 self.headers.get("If-None-Match") == ETAG or self.headers.get("If-Modified-Since") == LAST_MODIFIED
             ):
@@ -191,6 +191,21 @@ def test_homepage_only_source_discovers_feed_and_sitemap_then_gets_304(site: Sit
     with Store(db) as store:
         state = store.feed_validators(f"{site.base}/feeds/tin-moi.rss")
     assert state["etag"] == ETAG and state["last_modified"] == LAST_MODIFIED and state["status"] == 304
+
+
+def test_a_feed_kept_with_its_query_by_the_source_policy_is_asked_conditionally(site: Site, tmp_path: Path) -> None:
+    """A source whose policy keeps ``ref`` reads its feed at ``…?ref=top``: the validators are saved
+    under the URL they are looked up by, so the second night sends them."""
+    feed = "/feeds/tin-moi.rss?ref=top"
+    site.pages[feed] = site.pages["/feeds/tin-moi.rss"]
+    source = _homepage_only(site, feeds=[feed], canonical={"keep_params": ["ref"]})
+    db = tmp_path / "news.db"
+    run_crawl(db, sources=[source], settings=FAST, log_file=tmp_path / "c1.log")
+    assert "if-none-match" not in site.headers_for(feed)[0]
+    site.log.clear()
+    run_crawl(db, sources=[source], settings=FAST, log_file=tmp_path / "c2.log")
+    [headers] = site.headers_for(feed)
+    assert headers["if-none-match"] == ETAG
 
 
 def test_failing_configured_feed_falls_back_to_discovery(site: Site, tmp_path: Path) -> None:

@@ -234,11 +234,25 @@ class NewsSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def _page_request(self, url: str, source: Source, callback: Any, **cb_kwargs: Any) -> scrapy.Request | None:
+    @staticmethod
+    def _canon(url: str, source: Source) -> str:
+        """*url* canonicalised with its source's policy: every page, listing and validator of a
+        source is keyed this way, so that a listing saved is the listing looked up."""
+        return canonical_url(url, policy=source.url_policy) or url
+
+    def _claim_page(self, url: str, source: Source) -> str | None:
+        """The canonical URL of a page or listing to request now, or None when it was requested
+        already in this crawl or lies outside the source (it is then marked requested)."""
         canon = canonical_url(url, policy=source.url_policy)
         if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
             return None
         self.seen_pages.add(canon)
+        return canon
+
+    def _page_request(self, url: str, source: Source, callback: Any, **cb_kwargs: Any) -> scrapy.Request | None:
+        canon = self._claim_page(url, source)
+        if canon is None:
+            return None
         return scrapy.Request(
             canon,
             callback=callback,
@@ -257,10 +271,9 @@ class NewsSpider(scrapy.Spider):
         guessed well-known location, whose 404 is logged quietly.  A listing may be as large as
         the sitemap protocol allows (50 MB uncompressed), beyond DOWNLOAD_MAXSIZE for pages.
         """
-        canon = canonical_url(url, policy=source.url_policy)
-        if not canon or canon in self.seen_pages or not self._allowed(canon, source, count_offsite=False):
+        canon = self._claim_page(url, source)
+        if canon is None:
             return None
-        self.seen_pages.add(canon)
         validators = self.feed_store.feed_validators(canon) if self.feed_store is not None else {}
         return scrapy.Request(
             canon,
@@ -294,7 +307,7 @@ class NewsSpider(scrapy.Spider):
             self.feed_store.close()
             self.feed_store = None
 
-    def _save_validators(self, response: Response, keep: bool) -> None:
+    def _save_validators(self, response: Response, source: Source, keep: bool) -> None:
         """Remember ETag/Last-Modified of a listing (*keep*: a 304, reuse the old ones if absent).
 
         A sitemap index is stored without validators so that it is always read again: its
@@ -307,8 +320,7 @@ class NewsSpider(scrapy.Spider):
         modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or (
             old.get("last_modified") if keep else None
         )
-        url = canonical_url(response.url) or response.url
-        self.feed_store.save_feed_validators(url, etag, modified, response.status)
+        self.feed_store.save_feed_validators(self._canon(response.url, source), etag, modified, response.status)
 
     def _listing_done(self, source: Source, meta: dict[str, Any], ok: bool) -> Iterator[scrapy.Request]:
         """Account for a configured listing's answer; when none of them works, start discovery."""
@@ -335,7 +347,7 @@ class NewsSpider(scrapy.Spider):
             meta={"news_kind": "robots"},
             dont_filter=True,
         )
-        home = canonical_url(source.homepage) or source.homepage
+        home = self._canon(source.homepage, source)
         refetch = home in self.seen_pages  # already read as a section: read again for its <link>s
         self.seen_pages.add(home)
         yield scrapy.Request(
@@ -384,7 +396,7 @@ class NewsSpider(scrapy.Spider):
         meta = _meta(response)
         if response.status == 304:
             self._inc("listings_unchanged", source=source)
-            self._save_validators(response, keep=True)
+            self._save_validators(response, source, keep=True)
             yield from self._listing_done(source, meta, ok=True)
             return
         self._inc("listings_fetched", source=source)
@@ -397,12 +409,12 @@ class NewsSpider(scrapy.Spider):
             return
         kind, entries = parse_listing(body, response.url)
         if kind == "feed":
-            self._save_validators(response, keep=False)
+            self._save_validators(response, source, keep=False)
             yield from self._listing_done(source, meta, ok=True)
             yield from self._entries(entries, source, check_pattern=False)
         elif kind == "index":
             if self.feed_store is not None:
-                self.feed_store.save_feed_validators(canonical_url(response.url) or response.url, None, None, 200)
+                self.feed_store.save_feed_validators(self._canon(response.url, source), None, None, 200)
             yield from self._listing_done(source, meta, ok=True)
             limit = self.crawler.settings.getint("SITEMAP_MAX_CHILDREN", 5)
             children = [e for e in entries if not self._too_old(e.date)]
@@ -414,7 +426,7 @@ class NewsSpider(scrapy.Spider):
                 if req := self._listing_request(entry.url, source, configured=False):
                     yield req
         elif kind == "urlset":
-            self._save_validators(response, keep=False)
+            self._save_validators(response, source, keep=False)
             yield from self._listing_done(source, meta, ok=True)
             yield from self._entries(entries, source, check_pattern=True)
         else:
@@ -524,7 +536,7 @@ class NewsSpider(scrapy.Spider):
         windows-1258 or with a lying charset is stored as correct Vietnamese.
         """
         self._inc("articles_fetched", source=source)
-        requested = response.meta.get("article_url") or canonical_url(response.url) or response.url
+        requested = response.meta.get("article_url") or self._canon(response.url, source)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         kind = body_kind(response.body, content_type)
         if kind != "html":
