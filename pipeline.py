@@ -316,7 +316,7 @@ def _counted(items: list[Any], bar: Any) -> Iterator[Any]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from nlp.evaluate import format_scores, score
+    from nlp.evaluate import format_details, format_scores, score
     from nlp.progress import Progress
 
     gold = [json.loads(line) for _, line in _read_jsonl(args.gold) if line.strip()]
@@ -332,13 +332,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     scores = score(gold, predictions)
     if args.details:
         ks = scores[args.details]
-        for article_id, item in ks.misses:
-            print(f"MISS {article_id}: {json.dumps(item, ensure_ascii=False)}")
-        for article_id, item in ks.false_positives:
-            print(f"FP   {article_id}: {json.dumps(item, ensure_ascii=False)}")
-        for article_id, name, g, p in ks.attr_errors:
-            print(f"ATTR {article_id} {name}: gold {json.dumps(g, ensure_ascii=False)} "
-                  f"pred {json.dumps(p, ensure_ascii=False)}")
+        print(format_details(ks))
         print()
     if args.json:
         print(json.dumps({kind: ks.as_dict() for kind, ks in scores.items()}, indent=2))

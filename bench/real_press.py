@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", help="list misses and false positives of one kind")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from nlp.evaluate import format_scores, score
+    from nlp.evaluate import format_details, format_scores, score
 
     manifest = _lines(HERE / "manifest.jsonl")
     if args.command == "restore":
@@ -133,13 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print(format_scores(scores))
     if args.details:
-        ks = scores[args.details]
-        for article_id, item in ks.misses:
-            print("MISS", article_id, json.dumps(item, ensure_ascii=False))
-        for article_id, item in ks.false_positives:
-            print("FP  ", article_id, json.dumps(item, ensure_ascii=False))
-        for article_id, name, g, p in ks.attr_errors:
-            print("ATTR", article_id, name, json.dumps(g, ensure_ascii=False), "->", json.dumps(p, ensure_ascii=False))
+        print(format_details(scores[args.details]))
     if args.json:
         args.json.write_text(
             json.dumps({k: v.as_dict() for k, v in scores.items()}, ensure_ascii=False, indent=2), encoding="utf-8"

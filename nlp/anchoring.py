@@ -42,7 +42,7 @@ from datetime import date
 from typing import Any
 
 from nlp.document import ArticleDoc, Sentence
-from nlp.extractors._quantity_common import sentence_tokens
+from nlp.extractors._quantity_common import LIST_LINE, sentence_tokens
 from nlp.facts import Fact
 from nlp.lexicon import phrase_words, read_rows
 from nlp.scope import Cue, Scope, ScopeReader
@@ -68,8 +68,6 @@ _SEGMENT_END = frozenset({",", ";", "(", ")", ":"})
 _COMPARISON_WORDS = frozenset({"hơn", "bằng", "gấp", "so"})
 # After a figure: the words that attach a place to it (``68% của cả nước``, ``đạt 98% tại phường X``).
 _AFTER_LINKS = frozenset({"của", "tại", "ở"})
-# A list line: ``- Phường A: …``, ``+ Trực tuyến: …``, ``1. …``.
-_LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
 _CUMULATIVE = ("lũy kế", "luỹ kế", "cộng dồn", "tính chung", "tổng cộng")
 _TWO_TIER_FORMS = frozenset({"two_tier_span", "two_tier_since", "first_day"})
 # Two handling verbs joined by a comma (``được tiếp nhận, giải quyết trong tháng 5``) stay in one segment.
@@ -329,7 +327,7 @@ class _Anchorer:
 
     def _is_list_line(self, sentence: Sentence) -> bool:
         line_start = self.text.rfind("\n", 0, sentence.start) + 1
-        return bool(_LIST_LINE.match(self.text, line_start, sentence.end))
+        return bool(LIST_LINE.match(self.text, line_start, sentence.end))
 
     def _split_of(self, fig: Fact) -> Fact | None:
         """The earlier figure a ratio splits (``15.418/21.560 hồ sơ`` after ``tiếp nhận 21.560 hồ

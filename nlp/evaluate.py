@@ -7,6 +7,7 @@ normalisation (NFC, case-folded, whitespace collapsed, one tone-mark placement).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 from nlp.facts import KINDS
 from nlp.normalize import fold
 
-__all__ = ["score", "KindScore", "format_scores", "title_found"]
+__all__ = ["score", "KindScore", "format_details", "format_scores", "title_found"]
 
 
 def _text(value: Any) -> str | None:
@@ -208,4 +209,13 @@ def format_scores(scores: dict[str, KindScore]) -> str:
             f"{kind:<12} {ks.gold:>5} {ks.predicted:>5} {ks.matched:>5} "
             f"{ks.precision:>6.3f} {ks.recall:>6.3f} {ks.f1:>6.3f}  {attrs}"
         )
+    return "\n".join(lines)
+
+
+def format_details(ks: KindScore) -> str:
+    """One line per miss (``MISS``), false positive (``FP``) and attribute error (``ATTR``) of a kind."""
+    lines = [f"MISS {article_id}: {json.dumps(item, ensure_ascii=False)}" for article_id, item in ks.misses]
+    lines += [f"FP   {article_id}: {json.dumps(item, ensure_ascii=False)}" for article_id, item in ks.false_positives]
+    lines += [f"ATTR {article_id} {name}: gold {json.dumps(g, ensure_ascii=False)} "
+              f"pred {json.dumps(p, ensure_ascii=False)}" for article_id, name, g, p in ks.attr_errors]
     return "\n".join(lines)

@@ -81,6 +81,20 @@ def name_key(name: str) -> str:
     return " ".join(key.split())
 
 
+# The Central Highlands' ethnic-minority names are written several ways: `Đăk`/`Đắk`/`Đak`/`Dak`,
+# `Ya`/`Ia`, with or without the apostrophe (`Ea H'leo`, `Ea H’Leo`, `Ea Hleo`). One variant key
+# folds them (``Gazetteer.variants``, ``lookup_any_spelling``).
+_DAK_RE = re.compile(r"(?<!\S)(?:đăk|đắk|đak|dak|đăc|đắc|đác|đak)(?!\S)")
+_YA_RE = re.compile(r"(?<!\S)ya(?!\S)")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def variant_key(key: str) -> str:
+    """The spelling-variant key of a name key (``name_key``): apostrophes dropped, the `Đăk`
+    family written `đắk`, a syllable `ya` written `ia`."""
+    return _YA_RE.sub("ia", _DAK_RE.sub("đắk", key.replace("'", "")))
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One unit a name may refer to.
@@ -175,7 +189,8 @@ class Gazetteer:
     def _build(self) -> None:
         from vietnam_provinces import Province, Ward
 
-        coords_new, coords_prov = self._new_coordinates()
+        official = self._read_official_ward_codes()
+        coords_new, coords_prov = self._new_coordinates(official)
         for p in Province.iter_all():
             code = int(p.code.value)
             name = short_name(p.name)
@@ -205,7 +220,7 @@ class Gazetteer:
             )
         cities = [ln.strip() for ln in _read_lines(DATA_DIR / "unit_central_cities.txt")]
         self.central_cities = frozenset(name_key(c) for c in cities)
-        self._build_old(prov_by_code)
+        self._build_old(prov_by_code, official)
         for cand in [*self.provinces, *self.wards, *self.old]:
             self._by_key[name_key(cand.name)].append(cand)
         for alias, canonical, *_ in _read_tsv(DATA_DIR / "unit_province_aliases.tsv"):
@@ -213,8 +228,26 @@ class Gazetteer:
             target = self._new_province.get(name_key(canonical)) or self._old_province.get(name_key(canonical))
             if target is not None and alias and name_key(alias) != name_key(target.name):
                 self._by_key[name_key(alias)].append(target)
+        # Variant key → the index's keys a variant spelling can stand for (built once, pickled with it).
+        variants: dict[str, list[str]] = defaultdict(list)
+        for key in self._by_key:
+            v = variant_key(key)
+            if v != key or "đắk" in v or v.startswith("ia ") or " ia " in v:
+                variants[v].append(key)
+        self.variants: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in variants.items()}
 
-    def _new_coordinates(self) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
+    def _read_official_ward_codes(self) -> dict[int, int]:
+        """:meth:`_official_ward_codes` of the installed vietnamadminunits (empty without it)."""
+        try:
+            with sqlite3.connect(f"file:{_vam_data_dir() / 'dataset.db'}?mode=ro", uri=True) as con:
+                return self._official_ward_codes(con)
+        except Exception:  # no dataset: no points and no lineage, said where each is read
+            log.debug("vietnamadminunits' communes not readable", exc_info=True)
+            return {}
+
+    def _new_coordinates(
+        self, official: dict[int, int]
+    ) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
         """Official code → point of the 2025 communes and provinces, from vietnamadminunits.
 
         That package files some 2025 communes under codes of its own (``Phường Láng`` is its 199,
@@ -224,7 +257,6 @@ class Gazetteer:
         provinces: dict[int, tuple[float, float]] = {}
         try:
             with sqlite3.connect(f"file:{_vam_data_dir() / 'dataset.db'}?mode=ro", uri=True) as con:
-                official = self._official_ward_codes(con)
                 for pcode, plat, plon, wcode, wlat, wlon in con.execute(
                     "select provinceCode, provinceLat, provinceLon, wardCode, wardLat, wardLon from admin_units"
                 ):
@@ -274,7 +306,7 @@ class Gazetteer:
             log.debug("%d vietnamadminunits communes not matched to an official code", unmatched)
         return out
 
-    def _build_old(self, prov_by_code: dict[int, Candidate]) -> None:
+    def _build_old(self, prov_by_code: dict[int, Candidate], official: dict[int, int]) -> None:
         """Pre-2025 provinces, districts and communes with 2025 province and successors."""
         data_dir = _vam_data_dir()
         try:
@@ -293,7 +325,6 @@ class Gazetteer:
             log.warning("vietnamadminunits dataset missing: no pre-2025 units")
             return
         with con:
-            official = self._official_ward_codes(con)
             new_ward_code: dict[tuple[str, str], int] = {}
             new_prov_code: dict[str, int] = {}
             for pkey, wkey, wcode, pcode in con.execute(
@@ -439,6 +470,18 @@ class Gazetteer:
         result = [c for c in found if (type is None or c.type == type) and (old is None or c.is_old == old)]
         result.sort(key=lambda c: (c.is_old, c.level != "province", c.code))
         return result
+
+    def spellings(self, name: str) -> list[str]:
+        """The index's other spellings of the name's variant (``Đăk Tô`` → ``đắk tô``)."""
+        key = name_key(name)
+        return [k for k in self.variants.get(variant_key(key), ()) if k != key]
+
+    def lookup_any_spelling(self, name: str, type: str | None = None) -> list[Candidate]:
+        """``lookup``, else the units of the name's other spellings (``Đăk Mil`` finds xã Đắk Mil)."""
+        found = self.lookup(name, type)
+        if found:
+            return found
+        return [c for n in self.spellings(name) for c in self.lookup(n, type)]
 
     def has_name(self, name: str) -> bool:
         """Whether any unit of any period and level has this name."""

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from nlp.lexicon import read_rows
+from nlp.lexicon import phrase_words, read_rows
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ Period = tuple[date | None, date | None]
 def _phrases(name: str) -> tuple[tuple[str, ...], ...]:
     """The phrases of ``nlp/data/timex/<name>.tsv`` (first column) as lowercase token tuples,
     longest first, so that a reader trying them in order takes the longest match."""
-    rows = [tuple(t.low for t in _tokens(cols[0])) for cols in read_rows(f"timex/{name}.tsv") if cols]
+    rows = [tuple(w.lower() for w in phrase_words(cols[0])) for cols in read_rows(f"timex/{name}.tsv") if cols]
     return tuple(sorted({r for r in rows if r}, key=len, reverse=True))
 
 
@@ -76,18 +76,10 @@ def _values(name: str) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
     rows: dict[str, list[tuple[tuple[str, ...], int]]] = {}
     for cols in read_rows(f"timex/{name}.tsv"):
         if len(cols) >= 2 and cols[1].lstrip("-").isdigit():
-            words = tuple(t.low for t in _tokens(cols[0]))
+            words = tuple(w.lower() for w in phrase_words(cols[0]))
             if words:
                 rows.setdefault(words[0], []).append((words, int(cols[1])))
     return {first: tuple(sorted(found, key=lambda r: -len(r[0]))) for first, found in rows.items()}
-
-
-
-
-@functools.cache
-def _exact_values(name: str) -> dict[str, int]:
-    """Case-sensitive one-token values (Roman numerals are capitals: ``quý III``)."""
-    return {cols[0]: int(cols[1]) for cols in read_rows(f"timex/{name}.tsv") if len(cols) >= 2}
 
 
 @functools.cache
@@ -425,11 +417,6 @@ def _resolve_this_year(p: TimePhrase, ctx: Context) -> Period | None:
     return date(y, 1, 1), date(y, 12, 31)
 
 
-def _resolve_report(p: TimePhrase, ctx: Context) -> Period | None:
-    """``trong kỳ``, ``kỳ này``: the period the report covers (else the one in force)."""
-    return ctx.report or ctx.current
-
-
 def _resolve_last_term(p: TimePhrase, ctx: Context) -> Period | None:
     """``nhiệm kỳ qua``: the term ending in the article's year (else where the term the article
     names begins), as long as that term (else five years), in whole years (NOTES T3)."""
@@ -468,7 +455,7 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
     "year_end": _resolve_year_end,
     "this_year": _resolve_this_year,
     "year_in_force": _resolve_year_in_force,
-    "report": _resolve_report,
+    "report": _resolve_same,
     "last_term": _resolve_last_term,
     "open": _resolve_none,
     "before": _resolve_none,
@@ -481,6 +468,7 @@ _RESOLVERS: dict[str, Callable[[TimePhrase, Context], Period | None]] = {
 _DASHES = frozenset({"-", "–", "—", "~"})
 _TO_WORDS = frozenset({"đến", "tới"})
 _DATE_SEPS = frozenset({"/", "-", ".", "–"})
+_YEAR_SEPS = _DATE_SEPS | {"năm", ","}
 # What may follow a number that starts a time phrase (besides a date separator without a space).
 _AFTER_NUMBER = frozenset({"tháng", "ngày", "năm", "tuần", "quý", "-", "–", "—", "~", "đến", "tới"})
 # Words that may stand right before a day written without its year (``ngày 1/7``, ``từ 1-7``):
@@ -649,12 +637,9 @@ class _Reader:
 
     def year_suffix(self, j: int) -> tuple[int, int | None]:
         """An optional year after a day, month or quarter: ``/2025``, ``-2025``, ``năm 2025``, ``, 2025``."""
-        if self.low(j) in {"/", "-", ".", "–"} and self.year_at(j + 1) is not None:
-            return j + 2, self.year_at(j + 1)
-        if self.low(j) == "năm" and self.year_at(j + 1) is not None:
-            return j + 2, self.year_at(j + 1)
-        if self.low(j) == "," and self.year_at(j + 1) is not None:
-            return j + 2, self.year_at(j + 1)
+        year = self.year_at(j + 1)
+        if year is not None and self.low(j) in _YEAR_SEPS:
+            return j + 2, year
         return j, None
 
     def month(self, i: int) -> tuple[int, Span] | None:
@@ -673,14 +658,10 @@ class _Reader:
         """``quý III``, ``Quý III/2025``, ``quý 3 năm 2025``, ``quý một``."""
         if self.low(i) != "quý" or i + 1 >= self.n:
             return None
-        raw = self.toks[i + 1].text
-        q = _exact_values("quarters").get(raw)
-        j = i + 2
-        if q is None:
-            got = self.value_at(i + 1, _values("quarters"))
-            if got is None:
-                return None
-            j, q = got
+        got = self.value_at(i + 1, _values("quarters"))
+        if got is None:
+            return None
+        j, q = got
         j, year = self.year_suffix(j)
         return j, Span("quarter", year, n=q)
 
@@ -830,8 +811,6 @@ class _Reader:
             return None
         k, a = first
         if self.low(k) not in _DASHES | _TO_WORDS:
-            if opened:
-                return None
             return None
         second = self.end_point(k + 1)
         if second is None:
@@ -867,7 +846,7 @@ class _Reader:
         if self.low(j) != "từ":
             return None
         j += 1
-        if self.low(j) in {"khi", "lúc", "sau", "ngày"} and self.low(j) != "ngày":
+        if self.low(j) in {"khi", "lúc", "sau"}:
             k = self.start_event(j + 1)
             if k is not None:
                 return self.make(i, k, "two_tier_since")
@@ -997,8 +976,7 @@ class _Reader:
         if self.low(i) == "trong" and self.low(i + 1) == "năm" and self.year_at(i + 2) is None \
                 and self.low(i + 2) not in _NOT_THIS_YEAR and not (i + 2 < self.n and self.toks[i + 2].text.isdigit()):
             return self.make(i, i + 2, "year_in_force")
-        if self.low(i) == "trong" and self.low(i + 1) == "quý" and self.value_at(i + 2, _values("quarters")) is None \
-                and (i + 2 >= self.n or self.toks[i + 2].text not in _exact_values("quarters")):
+        if self.low(i) == "trong" and self.low(i + 1) == "quý" and self.value_at(i + 2, _values("quarters")) is None:
             return self.make(i, i + 2, "this_quarter")
         if self.low(i) == "sau":
             # ``sau sáp nhập (hành chính)``, ``sau khi chính thức vận hành chính quyền 2 cấp``: from
@@ -1015,7 +993,7 @@ class _Reader:
         if self.low(i) == "sau" and self.low(i + 1) == "khi":
             # ``sau khi huyện Tam Đảo (cũ) kết thúc hoạt động``: from 2025-07-01 (NOTES T8).
             for k in range(i + 2, min(self.n, i + 12)):
-                if self.low(k) in {".", ";", ","} and self.low(k) != ",":
+                if self.low(k) in {".", ";"}:
                     break
                 end = self.phrase_at(k, _phrases("end_events"))
                 if end is not None:

@@ -22,6 +22,8 @@ from typing import Any
 
 from nlp.facts import Fact
 from nlp.gazetteer import get_gazetteer
+from nlp.scope import LOCAL_TYPES as _LOCAL
+from nlp.scope import is_province
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,6 @@ __all__ = ["place_titles"]
 # The level a title names at its end (``… UBND phường``) or through its organisation (``Tỉnh ủy``).
 _TRAILING_LEVEL = re.compile(r"(?:^|\s)(xã|phường|đặc khu|tỉnh|thành phố)\s*$", re.IGNORECASE)
 _ORGANISATION_LEVEL = {"tỉnh ủy": "tỉnh", "thành ủy": "thành phố"}
-_LOCAL = ("xã", "phường", "đặc khu")
 
 
 def _level(title: str, organisation: str | None) -> str | None:
@@ -56,8 +57,7 @@ def _article_unit(units: list[Fact], level: str) -> str | None:
                 return f"{level} {ranked[0].data['name']}"
         return None
     gaz = get_gazetteer()
-    provinces = [u for u in current if u.data.get("type") == "tỉnh"
-                 or (u.data.get("type") == "thành phố" and gaz.is_central_city(u.data.get("name", "")))]
+    provinces = [u for u in current if is_province(u)]
     names = {u.data["name"] for u in provinces}
     if len(names) == 1:
         unit = provinces[0]

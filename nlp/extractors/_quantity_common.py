@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -203,6 +204,10 @@ def _doc_matches(adoc: ArticleDoc, lexicon: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+# A list line: ``- Phường A: …``, ``+ Trực tuyến: …``, ``1. …`` (a breakdown item; a new paragraph's topic).
+LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _make_tok_shape(text: str) -> tuple[str, bool, bool]:
     """(lowercase, is punctuation, is a word) of a token text; memoised (syllables repeat)."""
@@ -284,3 +289,9 @@ def qualifier_before(lows: list[str], q: int) -> tuple[str, int] | None:
                 return None
             return qual, q - len(phrase)
     return None
+
+
+def qualifier_start(lows: list[str], q: int) -> int:
+    """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
+    got = qualifier_before(lows, q)
+    return got[1] if got else q

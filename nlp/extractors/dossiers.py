@@ -45,7 +45,15 @@ import re
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import Match, SentView, load_lexicon, qualifier_before, sentence_views
+from nlp.extractors._quantity_common import (
+    LIST_LINE,
+    Match,
+    SentView,
+    load_lexicon,
+    qualifier_before,
+    qualifier_start,
+    sentence_views,
+)
 from nlp.facts import Fact
 from nlp.numbers import (
     NUMBER_RE,
@@ -262,8 +270,7 @@ class _SentenceReader:
         other = self._restated_from(ks)
         if other is not None:
             return self.pre_window(other)
-        qual = qualifier_before(self.lows, ks)
-        q0 = qual[1] if qual else ks
+        q0 = qualifier_start(self.lows, ks)
         start = ks
         j = ks - 1
         limit = max(0, ks - _WINDOW)
@@ -300,8 +307,7 @@ class _SentenceReader:
         else ``None``: a kind verb, a number, one to three words naming another thing (not a dossier
         noun, no kind verb), then a ``restate`` word (``(``, ``,``, ``gồm``) right before the count
         (``tiếp nhận 75 lượt công dân (38 hồ sơ)``, ``nhận 12 trường hợp, gồm 5 hồ sơ``)."""
-        qual = qualifier_before(self.lows, ks)
-        k = qual[1] if qual else ks
+        k = qualifier_start(self.lows, ks)
         if k > 0 and self.lows[k - 1] == ":":
             k -= 1
         sep = self._phrase_ending(self.ctx.restate, k)
@@ -320,8 +326,7 @@ class _SentenceReader:
         if any(m.label != "none" for m in self.view.in_range(KINDS_LEX, x, k)):
             return None
         num = x - 1
-        got = qualifier_before(self.lows, num)
-        return num if self._kind_left(got[1] if got else num) else None
+        return num if self._kind_left(qualifier_start(self.lows, num)) else None
 
     def _count_ends_before(self, j: int) -> bool:
         """Is the clause before the separator at ``j`` the remark of an earlier count (``1,07 ngàn HS
@@ -750,8 +755,7 @@ class _SentenceReader:
         ``tương ứng (với)`` (``… chiếm 72% (tương đương 5.040 hồ sơ)``) counts what the
         share measures: the verbs and channel of its ``tỷ lệ …`` phrase. ``None`` when there is no
         such share or its phrase names no kind."""
-        qual = qualifier_before(self.lows, ks)
-        k = qual[1] if qual else ks
+        k = qualifier_start(self.lows, ks)
         equiv = self._phrase_ending(self.ctx.equiv, k)
         if equiv is not None:
             k -= len(equiv)
@@ -806,8 +810,7 @@ class _SentenceReader:
         tiếp nhận thuộc thẩm quyền cấp xã, có tổng số 4.120 hồ sơ``, ``Hồ sơ tiếp nhận trực tuyến,
         trực tiếp và qua bưu chính, tổng cộng 3.400 hồ sơ``): the verbs of that phrase, which runs
         back over commas to the start of the sentence (or a ``;``/``:``) and holds no other number."""
-        qual = qualifier_before(self.lows, ks)
-        k = qual[1] if qual else ks
+        k = qualifier_start(self.lows, ks)
         total = self._phrase_ending(self.ctx.totals, k)
         if total is None:
             return None
@@ -884,7 +887,6 @@ def heading_kind(view: SentView, lo: int, hi: int) -> str | None:
 
 
 # A list line: ``- Phường A: …``, ``+ Trực tuyến: …``, ``• …``, ``1. Xã B: …``, ``a) …``.
-_LIST_LINE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}[.)]|[a-zđ]\))\s")
 
 
 def _list_kinds(adoc: ArticleDoc, views: list[SentView]) -> list[str | None]:
@@ -908,7 +910,7 @@ def _list_kinds(adoc: ArticleDoc, views: list[SentView]) -> list[str | None]:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
-        is_item = bool(_LIST_LINE.match(text, line_start, line_end))
+        is_item = bool(LIST_LINE.match(text, line_start, line_end))
         if active and line_start != heading_line and not is_item:
             active, kind = False, None
         out.append(kind if active and is_item else None)

@@ -213,7 +213,7 @@ def _surnames() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _name_prefixes() -> frozenset[str]:
     """Prefixes after which a name may have five syllables (``name_prefixes.txt``)."""
-    return frozenset(fold(r[0]).replace("’", "'") for r in read_rows("name_prefixes.txt"))
+    return frozenset(_token_key(r[0]) for r in read_rows("name_prefixes.txt"))
 
 
 def _max_name(words: list[_Tok]) -> int:

@@ -43,7 +43,16 @@ import logging
 from dataclasses import dataclass
 
 from nlp.document import ArticleDoc
-from nlp.extractors._quantity_common import Match, SentView, Tok, load_lexicon, qualifier_before, sentence_views
+from nlp.extractors._quantity_common import (
+    Match,
+    SentView,
+    Tok,
+    load_lexicon,
+    qualifier_before,
+    qualifier_phrases,
+    qualifier_start,
+    sentence_views,
+)
 from nlp.facts import Fact
 from nlp.numbers import NUMBER_RE, number_words_before, parse_number, scale_of, scaled
 
@@ -94,12 +103,7 @@ class _Roles:
 
 @functools.lru_cache(maxsize=1)
 def _roles() -> _Roles:
-    before: list[tuple[tuple[str, ...], str]] = []
-    after: list[tuple[tuple[str, ...], str]] = []
-    for toks, qual, extra in load_lexicon("percent_qualifiers"):
-        (after if extra and extra[0] == "after" else before).append((toks, qual))
-    before.sort(key=lambda r: -len(r[0]))
-    after.sort(key=lambda r: -len(r[0]))
+    before, after = qualifier_phrases()
     roles: dict[str, set[tuple[str, ...]]] = {}
     for toks, role, _extra in load_lexicon("percent_context"):
         roles.setdefault(role, set()).add(toks)
@@ -266,8 +270,7 @@ class _SentencePercents:
 
     def _qualifier_start(self, q: int) -> int:
         """Where the qualifier phrase before position ``q`` starts (``q`` when there is none)."""
-        got = qualifier_before(self.lows, q)
-        return got[1] if got else q
+        return qualifier_start(self.lows, q)
 
     # ---- indicator -------------------------------------------------------------------------
     def _has(self, phrases: frozenset[tuple[str, ...]], lo: int, hi: int) -> bool:

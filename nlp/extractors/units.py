@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Token
 
 from nlp.document import TOKEN_RE, ArticleDoc, get_nlp
 from nlp.facts import Fact
-from nlp.gazetteer import Candidate, Gazetteer, get_gazetteer, name_key
+from nlp.gazetteer import Candidate, Gazetteer, get_gazetteer, name_key, variant_key
 from nlp.normalize import fold, normalize_text
 
 log = logging.getLogger(__name__)
@@ -89,30 +89,6 @@ class _Resources:
     foreign: frozenset[str] = frozenset()  # `Campuchia`, `Lào`: the units before them are not Vietnam's
 
 
-# The Central Highlands' ethnic-minority names are written several ways: `Đăk`/`Đắk`/`Đak`/`Dak`,
-# `Ya`/`Ia`, with or without the apostrophe (`Ea H'leo`, `Ea H’Leo`, `Ea Hleo`). One variant key
-# folds them; the gazetteer's own spelling is looked up through it when the written one is unknown.
-_DAK_RE = re.compile(r"(?<!\S)(?:đăk|đắk|đak|dak|đăc|đắc|đác|đak)(?!\S)")
-_YA_RE = re.compile(r"(?<!\S)ya(?!\S)")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def variant_key(key: str) -> str:
-    """The spelling-variant key of a name key (``name_key``): apostrophes dropped, the `Đăk`
-    family written `đắk`, a syllable `ya` written `ia`."""
-    return _YA_RE.sub("ia", _DAK_RE.sub("đắk", key.replace("'", "")))
-
-
-def _variant_index(keys: list[str]) -> dict[str, tuple[str, ...]]:
-    """Variant key → gazetteer keys, for the names a variant spelling can stand for."""
-    out: dict[str, list[str]] = {}
-    for key in keys:
-        v = variant_key(key)
-        if v != key or "đắk" in v or v.startswith("ia ") or " ia " in v:
-            out.setdefault(v, []).append(key)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def _pattern(text: str) -> Doc:
     nlp = get_nlp()
     words = TOKEN_RE.findall(normalize_text(text))
@@ -164,29 +140,14 @@ def _resources() -> _Resources:
         list_intro=frozenset(name_key(x) for x in _lines("unit_list_intro.txt")),
         gap_stop=frozenset(name_key(x) for x in _lines("unit_list_gap_stop.txt")),
         enum_stop=frozenset(name_key(x) for x in _lines("unit_enum_stop.txt")),
-        variants=_variant_index(list(gaz.all_name_keys())),
+        variants=gaz.variants,
         descriptors=frozenset(name_key(x) for x in _lines("unit_descriptors.txt")),
         foreign=frozenset(name_key(x) for x in _lines("unit_foreign_countries.txt")),
     )
 
 
-def gazetteer_names(name: str) -> list[str]:
-    """The gazetteer's other spellings of the name's variant (``Đăk Tô`` → ``đắk tô``: the 2025
-    commune is spelt one way, the former district the other)."""
-    key = name_key(name)
-    return [k for k in _resources().variants.get(variant_key(key), ()) if k != key]
-
-
 def lookup(gaz: Gazetteer, name: str, utype: str | None = None) -> list[Candidate]:
-    """``gaz.lookup``, and when the name as written finds no unit (of that type), its other
-    spellings (``Đăk Mil`` finds xã Đắk Mil)."""
-    found = gaz.lookup(name, utype)
-    if found:
-        return found
-    out: list[Candidate] = []
-    for n in gazetteer_names(name):
-        out.extend(gaz.lookup(n, utype))
-    return out
+    return gaz.lookup_any_spelling(name, utype)
 
 
 # ------------------------------------------------------------------------------------ mentions
