@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,26 @@ def shared_dir() -> Path:
 
 # Crawl settings for tests against sites served on 127.0.0.1: no politeness delays.
 FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+# The same for sites that fail on purpose: a failure is counted at once, not retried.
+FAULT_CRAWL = {**FAST_CRAWL, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 10}
+
+
+def run_pipeline(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``pipeline.py ARGS`` in a child process, as a user runs it; its output captured as text."""
+    return subprocess.run([sys.executable, str(ROOT / "pipeline.py"), *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd, timeout=600)
+
+
+def store_demo_articles(path: Path) -> Path:
+    """The demo articles stored in a database at ``path`` without a crawl, none processed."""
+    from db.store import Store
+    from demo.content import load_articles
+
+    with Store(path) as store:
+        for art in load_articles():
+            store.add_article({"url": art.url("https://demo.example"), "site": "demo", "title": art.title,
+                               "published": art.published, "text": art.text, "province": art.province})
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pytest
 from conftest import ROOT, build_demo_db
+from faultsite import free_port
 
 from researcher.plugin import fold
 from researcher.serve import load_metadata
@@ -63,10 +63,6 @@ def sync_playwright() -> Any:
     return module.sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +70,7 @@ def server(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """``pipeline.py serve`` on a demo database, on 127.0.0.1; its base URL."""
     folder = tmp_path_factory.mktemp("browser")
     db = build_demo_db(folder / "news.db", demo_site)["db"]
-    port = _free_port()
+    port = free_port()
     log_path = folder / "serve.log"
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(

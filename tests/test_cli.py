@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from conftest import run_pipeline as _run
 
 import pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["crawl", "process", "run", "nightly", "demo", "extract", "evaluate", "export", "serve", "show", "sources",
             "stats"]
 
 
-def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "pipeline.py"), *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=600,
-    )
 
 
 def test_every_command_has_help_and_is_documented_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:

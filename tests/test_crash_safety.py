@@ -17,13 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, store_demo_articles
 
 from db.faults import ENV
 from db.schema import FACT_TABLES, SCHEMA_VERSION
-from db.store import Store
-from demo.content import load_articles
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
@@ -66,12 +64,7 @@ def _opens(db: Path) -> None:
 @pytest.fixture(scope="module")
 def articles_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo articles stored, none processed."""
-    path = tmp_path_factory.mktemp("crash") / "base.db"
-    with Store(path) as store:
-        for art in load_articles():
-            store.add_article({"url": art.url("https://demo.example"), "site": "demo", "title": art.title,
-                               "published": art.published, "text": art.text, "province": art.province})
-    return path
+    return store_demo_articles(tmp_path_factory.mktemp("crash") / "base.db")
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FAULT_CRAWL
 from faultsite import FaultSite, article_html, article_paragraphs, resolver_settings, rss
 
 from crawler.registry import SourceError, parse_sources
@@ -22,7 +23,7 @@ from crawler.urls import UrlPolicy, canonical_url, url_key
 from db.store import Store
 
 TESTS = Path(__file__).resolve().parent
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 5}
+FAST = {**FAULT_CRAWL, "DOWNLOAD_TIMEOUT": 5}
 
 
 # -- the URL policy and its registry knobs (no crawl) --------------------------------------------

@@ -12,8 +12,6 @@ import gzip
 import json
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FAULT_CRAWL
+from conftest import run_pipeline as _cli
 from faultsite import FaultSite, article_html, free_port
 
 from crawler.run import run_crawl, start_crawl
@@ -28,14 +28,10 @@ from db.store import Store
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 10}
+FAST = FAULT_CRAWL
 N_SLOW = 40
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "pipeline.py"), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=600)
 
 
 def _runs(db: Path) -> list[tuple[Any, ...]]:

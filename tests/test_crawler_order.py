@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FAULT_CRAWL
 from faultsite import FaultSite, article_html
 
 from crawler.discovery import Entry, newest_first, parse_listing
@@ -20,7 +21,7 @@ from crawler.run import run_crawl
 
 pytestmark = pytest.mark.slow
 
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 10}
+FAST = FAULT_CRAWL
 T0 = datetime(2025, 10, 1, 8, 0, tzinfo=UTC)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FAULT_CRAWL
 from faultsite import FaultSite, article_paragraphs, resolver_settings, rss
 from twisted.internet import defer
 
@@ -25,7 +26,7 @@ from crawler.run import run_crawl
 pytestmark = pytest.mark.slow
 
 TESTS = Path(__file__).resolve().parent
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 5}
+FAST = {**FAULT_CRAWL, "DOWNLOAD_TIMEOUT": 5}
 
 
 @pytest.fixture(autouse=True)

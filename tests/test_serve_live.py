@@ -16,21 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT, store_demo_articles
 
 from db.store import Store
 from demo.content import load_articles
 from researcher.serve import build_datasette
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
 def test_reads_during_the_nightly_writes_never_fail_and_see_the_new_facts(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
-    with Store(db) as store:
-        for art in load_articles():
-            store.add_article({"url": art.url("https://demo.example"), "site": "demo", "title": art.title,
-                               "published": art.published, "text": art.text, "province": art.province})
+    db = store_demo_articles(tmp_path / "news.db")
     ds = build_datasette(db)
     name = db.stem
     sql = ("select (select count(*) from units) as units, (select count(*) from articles "

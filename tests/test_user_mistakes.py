@@ -11,21 +11,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_pipeline as _run
 
 from db.api import open_news
 from db.files import NotANewsDatabase, connect_readonly, readonly_mode
 from db.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "pipeline.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
 
 
 def _digest(path: Path) -> str:

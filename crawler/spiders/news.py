@@ -403,8 +403,7 @@ class NewsSpider(scrapy.Spider):
         body, too_large = gunzip(response.body)
         if too_large:
             logger.warning("%s: gzip body inflates past %d bytes: refused", response.url, MAX_XML_BYTES)
-            self._inc("listings_failed", source=source)
-            self._inc("errors/too_large_decompressed", source=source)
+            self._listing_failed("too_large_decompressed", source)
             yield from self._listing_done(source, meta, ok=False)
             return
         kind, entries = parse_listing(body, response.url)
@@ -467,8 +466,7 @@ class NewsSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """Errback of feed/sitemap requests: log it; when all configured ones failed, discover."""
         request = failure.request
-        if failure.check(NotStarted):  # the time limit, not the listing: nothing to discover
-            self._inc("unfinished", source=request.cb_kwargs.get("source"))
+        if self._unfinished(failure):  # the time limit, not the listing: nothing to discover
             return
         if request.meta.get("probe") and failure.check(HttpError):
             self._inc("probes_missing")
@@ -621,8 +619,7 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: count the failure by type (after Scrapy's retries)."""
         source: Source | None = failure.request.cb_kwargs.get("source")
-        if failure.check(NotStarted):  # the crawl's time limit: asked again next night
-            self._inc("unfinished", source=source)
+        if self._unfinished(failure):
             return
         kind = error_kind(failure)
         if kind is None:
@@ -637,17 +634,27 @@ class NewsSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         """Errback of feed/sitemap/section requests: a broken listing is logged, not fatal."""
         source: Source | None = failure.request.cb_kwargs.get("source")
-        if failure.check(NotStarted):
-            self._inc("unfinished", source=source)
+        if self._unfinished(failure):
             return
         kind = error_kind(failure)
         if kind is None:
             self._inc("ignored")
             logger.info("listing %s not fetched: %s", failure.request.url, failure.value)
             return
+        self._listing_failed(kind, source)
+        logger.warning("listing %s failed: %s", failure.request.url, kind)
+
+    def _listing_failed(self, kind: str, source: Source | None) -> None:
         self._inc("listings_failed", source=source)
         self._inc(f"errors/{kind}", source=source)
-        logger.warning("listing %s failed: %s", failure.request.url, kind)
+
+    def _unfinished(self, failure: Failure) -> bool:
+        """A request the crawl's time limit dropped before it was sent (``NotStarted``): counted as
+        ``unfinished`` (asked again next night), not as a failure."""
+        if not failure.check(NotStarted):
+            return False
+        self._inc("unfinished", source=failure.request.cb_kwargs.get("source"))
+        return True
 
 
 def _meta(response: Response) -> dict[str, Any]:
