@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test run notebooks notebooks-html lab serve bench bench-crawl lint clean
+.PHONY: install demo test run notebooks notebooks-html lab serve bench bench-crawl bench-merge bench-serve lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(STAMP)  ## processing benchmark: word_tokenize vs ner vs pipeline.py pr
 
 bench-crawl: $(STAMP)  ## crawl benchmark: 2,000-page fixture site on 127.0.0.1, throttling off (bench/README.md)
 	$(BIN)/python -m bench.crawl_bench --pages 2000 --out bench/crawl_results.json
+
+bench-merge: $(STAMP)  ## merge benchmark: shards of 10,000 crawled articles folded into the main database (docs/SCALE.md)
+	$(BIN)/python -m bench.merge_bench --articles 10000 --processed 1000 --out bench/merge_results.json
+
+bench-serve: $(STAMP)  ## serving benchmark: Datasette's pages on one database of 1,000 to 300,000 articles (docs/SCALE.md)
+	$(BIN)/python -m bench.serve_bench --base 1000 --sizes 10000,100000,300000 --out bench/serve_results.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -188,6 +188,21 @@ def _process(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge shard databases into ``--db``: every shard is checked before the main database is
+    opened (a bad shard creates nothing), then merged in one transaction each."""
+    from db.files import check_news_file
+    from db.merge import merge_shard
+    from db.schema import SCHEMA_VERSION
+
+    for shard in args.shards:
+        check_news_file(shard, create=False, schema_version=SCHEMA_VERSION)
+    with _writer(args), _store(args.db, check=True) as store:
+        results = [merge_shard(store, shard, node=args.node).as_dict() for shard in args.shards]
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     with _writer(args):
         code = _crawl(args)
@@ -487,6 +502,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = writer_options(command("run", "Crawl, then process: the nightly job.", cmd_run))
     crawl_options(p)
     workers_option(p)
+    p = writer_options(command(
+        "merge", "Fold crawl nodes' shard databases into this one: articles once, raw HTML, facts with their "
+        "extractor version, runs marked with their node, feed validators; one transaction per shard.", cmd_merge))
+    p.add_argument("shards", nargs="+", type=Path, metavar="SHARD.db", help="shard databases (left unchanged)")
+    p.add_argument("--node", help="the machine the shards' runs happened on (default: the runs' own node, "
+                                  "else each shard's file name)")
     p = command("nightly", "The nightly job: crawl, process, relevance and stories, night report; one run at a time.",
                 cmd_nightly)
     from monitor.nightly import add_arguments as nightly_arguments

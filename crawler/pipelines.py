@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from scrapy import Spider, signals
@@ -29,6 +30,10 @@ class StoreArticlePipeline:
     one when the spider runs on its own (``scrapy crawl news``).  It is closed on
     ``spider_closed`` (after all items went through), so an interrupted or timed-out crawl still
     leaves a row with its reason and counts; a crawl in which every source failed is ``failed``.
+
+    On a crawl node (the spider's ``shard_out`` argument, or any scrapyd job) it then writes the
+    crawl's shard (``db.shard``) for the processing machine to merge: under scrapyd beside the job's
+    log, ``logs/<project>/news/<job>.db``, which scrapyd's web server serves next to the log.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -36,6 +41,7 @@ class StoreArticlePipeline:
         self.db_path = crawler.settings.get("NEWS_DB")
         self.store: Any = None
         self.run_id: int | None = None
+        self.first_id = 1
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
@@ -46,7 +52,11 @@ class StoreArticlePipeline:
     def open_spider(self) -> None:
         from db.store import Store  # the db package is only needed when really crawling
 
+        spider = self.crawler.spider
+        if getattr(spider, "database", None) is not None:
+            self.db_path = spider.database()
         self.store = Store(self.db_path)
+        self.first_id = self.store.last_article_id() + 1
         given = self.crawler.settings.get("NEWS_RUN_ID")
         if given not in (None, "", "None"):
             self.run_id = int(given)
@@ -140,3 +150,20 @@ class StoreArticlePipeline:
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.store.close()
         self.store = None
+        shard = self.shard_path(spider)
+        if shard is not None:
+            from db.shard import write_shard
+
+            write_shard(self.db_path, shard, self.first_id, node=getattr(spider, "node", None))
+
+    def shard_path(self, spider: Spider) -> str | None:
+        """Where this crawl's shard goes: the ``shard_out`` argument, else, in a scrapyd job (which
+        passes ``_job`` and a LOG_FILE), the log's path with ``.db``; None for a local crawl."""
+        given = getattr(spider, "shard_out", None)
+        if given:
+            return str(given)
+        log_file = self.crawler.settings.get("LOG_FILE")
+        if getattr(spider, "_job", None) and log_file:
+            base, _ext = os.path.splitext(str(log_file))
+            return base + ".db"
+        return None

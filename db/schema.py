@@ -393,6 +393,18 @@ def _m11_every_commune_placed(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m12_runs_of_nodes(db: sqlite_utils.Database) -> None:
+    """Runs carried over from crawl nodes' shard databases (``pipeline.py merge``, ``db.merge``).
+
+    ``runs.node`` names the machine a run happened on (NULL: this database's own), and
+    ``runs.node_run_id`` its id in that machine's database.  A merged run is recognised by
+    ``(node, node_run_id, started_at)``, so merging the same shard twice adds no row.
+    """
+    db.execute("ALTER TABLE runs ADD COLUMN node TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN node_run_id INTEGER")
+    db.execute("CREATE UNIQUE INDEX idx_runs_node_run ON runs (node, node_run_id, started_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_initial,
     _m2_coordinates_and_attribution,
@@ -405,6 +417,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m9_people,
     _m10_article_aliases,
     _m11_every_commune_placed,
+    _m12_runs_of_nodes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -295,28 +295,46 @@ class Store:
         )
         return rows[0] if rows else None
 
-    def articles_to_process(self, reprocess: bool = False, page_size: int = 500) -> Iterator[dict[str, Any]]:
+    def articles_to_process(
+        self, reprocess: bool = False, page_size: int = 500, older_than: str | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Articles not yet processed (or all of them with ``reprocess``), oldest id first.
+
+        *older_than* (the current extractor version) also takes the articles whose facts an older
+        extractor wrote: facts merged from a crawl node's shard (``db.merge``) come with the version
+        that wrote them, and only the older ones are recomputed.
 
         Read a page of ``page_size`` at a time by id (keyset paging), so that a backfill of years
         of archives never holds every text in memory, and writes between pages are safe.
         """
-        where = "" if reprocess else "AND processed_at IS NULL"
+        where, params = self._to_process(reprocess, older_than)
         sql = (
             "SELECT id, url, site, source_province, title, published, text FROM articles "
-            f"WHERE id > ? {where} ORDER BY id LIMIT ?"
+            f"WHERE id > ? {'AND ' + where if where else ''} ORDER BY id LIMIT ?"
         )
         last = -1
         while True:
-            page = list(self.db.query(sql, [last, page_size]))
+            page = list(self.db.query(sql, [last, *params, page_size]))
             if not page:
                 return
             yield from page
             last = page[-1]["id"]
 
-    def count_to_process(self, reprocess: bool = False) -> int:
-        where = "" if reprocess else "WHERE processed_at IS NULL"
-        return int(self.db.execute(f"SELECT count(*) FROM articles {where}").fetchone()[0])
+    def count_to_process(self, reprocess: bool = False, older_than: str | None = None) -> int:
+        where, params = self._to_process(reprocess, older_than)
+        return int(self.db.execute(f"SELECT count(*) FROM articles {'WHERE ' + where if where else ''}",
+                                   params).fetchone()[0])
+
+    def _to_process(self, reprocess: bool, older_than: str | None) -> tuple[str, list[Any]]:
+        """The WHERE clause (without the keyword) choosing the articles to process, and its values."""
+        if reprocess:
+            return "", []
+        if older_than is None:
+            return "processed_at IS NULL", []
+        from db.merge import version_older
+
+        self.db.conn.create_function("version_older", 2, version_older, deterministic=True)
+        return "(processed_at IS NULL OR version_older(extractor_version, ?))", [older_than]
 
     # -- facts ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import logging
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -61,10 +61,11 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_demo_site(port: int = 0) -> Iterator[str]:
+def serve_demo_site(port: int = 0, articles: Sequence[Article] | None = None) -> Iterator[str]:
     """Build the demo site into a temporary directory and serve it; yields the base URL.
 
     ``port=0`` lets the OS pick a free port, which is what tests want (parallel runs never clash).
+    *articles* (default: all the bundled ones) lets tests serve several papers with different news.
     The server and its files are gone when the ``with`` block ends.
     """
     with tempfile.TemporaryDirectory(prefix="demo-site-") as tmp:
@@ -74,7 +75,7 @@ def serve_demo_site(port: int = 0) -> Iterator[str]:
         server.daemon_threads = True
         base_url = f"http://{HOST}:{server.server_address[1]}"
         try:
-            build_site(root, base_url)
+            build_site(root, base_url, articles)
             thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
             thread.start()
             logger.info("demo site serving %s from %s", base_url, root)

@@ -48,6 +48,7 @@ class NightResult:
     failed_sources: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # a row per scrapyd node (``--nodes``)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-able digest for the command's output."""
@@ -63,6 +64,7 @@ class NightResult:
             "failed_sources": self.failed_sources,
             "errors": self.errors,
             "reports": [str(p) for p in self.reports],
+            **({"nodes": self.nodes} if self.nodes else {}),
         }
 
 
@@ -83,12 +85,20 @@ def run_nightly(
     progress: bool = False,
     night: date | None = None,
     wait: float = 0,
+    nodes: list[str] | None = None,
+    node_db: str | None = None,
+    project: str | None = None,
 ) -> NightResult:
     """Run the whole night under the database's lock; raise :class:`AlreadyRunning` if it is held.
 
     *sources*/*sources_file*/*names*/*since*/*crawl_settings*/*timeout* go to
     :func:`crawler.run.run_crawl`; *night* (default: today, local time) names the report files;
     *wait*: seconds to wait for another writer's lock before giving up.
+
+    With *nodes* (scrapyd base URLs) the crawl runs there instead (:mod:`monitor.nodes`): the
+    sources are split between the nodes, each node's shard is merged here (``db.merge``, one
+    transaction per shard), and the report has a row per node.  A node that fails is reported and
+    makes the night ``partial`` (exit 1); the other nodes' articles are kept.
     """
     from crawler.run import run_crawl
     from db.store import Store
@@ -107,8 +117,14 @@ def run_nightly(
             status = "interrupted"
             try:
                 try:
-                    result.crawl = run_crawl(db_path, sources=sources, sources_file=sources_file, names=names,
-                                             settings=crawl_settings, since=since, timeout=timeout)
+                    if nodes:
+                        result.crawl = _crawl_on_nodes(store, result, nodes, sources=sources,
+                                                       sources_file=sources_file, names=names, since=since,
+                                                       settings=crawl_settings, timeout=timeout, node_db=node_db,
+                                                       project=project)
+                    else:
+                        result.crawl = run_crawl(db_path, sources=sources, sources_file=sources_file, names=names,
+                                                 settings=crawl_settings, since=since, timeout=timeout)
                 except Exception as exc:  # keep going: what was stored before the failure is worth processing
                     log.error("nightly: crawl failed: %s", exc)
                     result.errors.append(f"crawl: {_first_line(exc)}")
@@ -133,7 +149,8 @@ def run_nightly(
                                     else EXIT_SOURCE_FAILED if any_failed else EXIT_OK)
                 try:
                     data = collect(store, since_id, night, result.crawl, result.process,
-                                   {**(result.relevance or {}), **(result.stories or {})}, result.errors, result.run_id)
+                                   {**(result.relevance or {}), **(result.stories or {})}, result.errors, result.run_id,
+                                   nodes=result.nodes)
                     result.reports = write_reports(data, reports_dir)
                 except Exception as exc:
                     log.exception("nightly: report failed")
@@ -146,6 +163,54 @@ def run_nightly(
             store.close()
     log.info("nightly run %d: exit %d, %d new article(s)", result.run_id, result.exit_code, result.new_articles)
     return result
+
+
+def _crawl_on_nodes(store: Any, result: NightResult, nodes: list[str], **kwargs: Any) -> dict[str, Any]:
+    """Crawl on the scrapyd *nodes* and merge each node's shard; return the night's crawl as one
+    ``runs``-like row: the nodes' per-source counts together (a failed node's sources counted as
+    failed, ``node_failed``), status ``ok`` only when every node's crawl was."""
+    import tempfile
+
+    from db.merge import merge_shard
+    from monitor.nodes import NODE_DB, PROJECT, crawl_on_nodes
+
+    kwargs["node_db"] = kwargs.get("node_db") or NODE_DB
+    kwargs["project"] = kwargs.get("project") or PROJECT
+    with tempfile.TemporaryDirectory(prefix="shards-") as tmp:
+        jobs = crawl_on_nodes(nodes, Path(tmp), **kwargs)
+        for job in jobs:
+            if job.shard is None:
+                continue
+            try:
+                job.merge = merge_shard(store, job.shard, node=job.node).as_dict()
+            except Exception as exc:  # a bad shard is its node's failure, not the night's
+                log.exception("nightly: merging the shard of node %s failed", job.node)
+                job.status, job.error = "failed", f"merge: {_first_line(exc)}"
+    result.nodes = [job.row() for job in jobs]
+    sources: dict[str, Any] = {}
+    totals: dict[str, int] = {"articles_fetched": 0, "articles_new": 0}
+    all_ok = True
+    for job in jobs:
+        counts = (job.crawl or {}).get("counts") or {}
+        ok = job.status in ("finished", "idle") and (job.crawl is None or job.crawl.get("status") == "ok")
+        all_ok &= ok and job.status != "failed"
+        for name in job.sources:
+            if job.status == "failed" or job.crawl is None:
+                sources[name] = {"errors": {"node_failed": 1}, "node": job.node}
+            else:
+                sources[name] = {**((counts.get("sources") or {}).get(name) or {}), "node": job.node}
+        totals["articles_fetched"] += int(counts.get("articles_fetched") or 0)
+        totals["articles_new"] += int((job.merge or {}).get("articles_new") or 0)
+    failed = [job.node for job in jobs if job.status == "failed"]
+    for job in jobs:
+        if job.status == "failed":
+            log.error("nightly: node %s failed: %s", job.node, job.error)
+    return {
+        "id": None,
+        "status": "ok" if all_ok else "partial",
+        "counts": {**totals, "sources": sources, "nodes": len(jobs), "nodes_failed": failed,
+                   "finish_reason": "every node finished" if all_ok else f"node(s) failed: {', '.join(failed)}"},
+    }
 
 
 def _finish(store: Any, result: NightResult, status: str, since_id: int) -> None:
@@ -171,6 +236,7 @@ def _finish(store: Any, result: NightResult, status: str, since_id: int) -> None
         reports=[str(p) for p in result.reports],
         exit_code=result.exit_code,
         since_article_id=since_id,
+        **({"nodes": result.nodes} if result.nodes else {}),
     )
 
 
@@ -185,6 +251,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=int, help="stop the crawl after this many seconds")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"),
                         help="where the night report goes (default: %(default)s)")
+    parser.add_argument("--nodes", metavar="URL,URL",
+                        help="crawl on these scrapyd nodes (base URLs, e.g. http://crawl1.internal:6800) instead of "
+                             "here: the sources are split between them, each node's shard is merged into --db, "
+                             "then process, signals and the report run here (docs/SCALE.md)")
+    parser.add_argument("--node-db", default=None,
+                        help="the nodes' own database, relative to each scrapyd daemon's directory "
+                             "(default: data/node.db)")
+    parser.add_argument("--project", default=None,
+                        help="the scrapyd project the crawler was deployed as (default: vn-local-press)")
     parser.add_argument("--wait", type=float, metavar="SECONDS", default=0,
                         help="wait this long for another writer of the database to finish (default: stop at once, "
                              "exit 75)")
@@ -194,9 +269,12 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     """Run the night; print its summary as JSON; exit 0/1/2, or 75 when another run holds the lock."""
     names = [n.strip() for n in args.sources.split(",") if n.strip()] if args.sources else None
     try:
+        nodes = [n.strip() for n in args.nodes.split(",") if n.strip()] if getattr(args, "nodes", None) else None
         result = run_nightly(args.db, sources_file=args.sources_file, names=names, since=args.since,
                              reports_dir=args.reports_dir, timeout=args.timeout,
-                             progress=not getattr(args, "quiet", False), wait=getattr(args, "wait", 0))
+                             progress=not getattr(args, "quiet", False), wait=getattr(args, "wait", 0),
+                             nodes=nodes, node_db=getattr(args, "node_db", None),
+                             project=getattr(args, "project", None))
     except AlreadyRunning as exc:
         log.error("%s", exc)
         return EXIT_LOCKED

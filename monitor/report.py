@@ -74,8 +74,10 @@ def collect(
     signals: dict[str, Any],
     errors: list[str],
     run_id: int | None = None,
+    nodes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows, read from the database and the night's counts."""
+    """Everything the report shows, read from the database and the night's counts; *nodes*: a row
+    per scrapyd crawl node when the night crawled on nodes (``monitor.nodes.NodeJob.row``)."""
     db = store.db
     new_articles = int(db.execute("SELECT count(*) FROM articles WHERE id > ?", [since_id]).fetchone()[0])
     per_province = [
@@ -118,7 +120,18 @@ def collect(
         "process": process or {},
         "signals": signals,
         "errors": errors,
+        "nodes": nodes or [],
     }
+
+
+NODE_COLUMNS = ("node", "status", "sources", "crawl", "fetched", "new on node", "merged", "seconds", "error")
+
+
+def _node_cells(row: dict[str, Any]) -> list[Any]:
+    """A node's report line, in ``NODE_COLUMNS`` order (plain values)."""
+    return [row.get("node"), row.get("status"), ", ".join(row.get("sources") or []) or "-",
+            row.get("crawl_status") or "-", row.get("articles_fetched"), row.get("articles_new_on_node"),
+            row.get("articles_merged"), row.get("seconds"), row.get("error") or "-"]
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -182,6 +195,11 @@ def render_markdown(data: dict[str, Any]) -> str:
                 for s in data["sources"]]
     else:
         out.append("None: every source answered.")
+
+    if data.get("nodes"):
+        out += ["", "## Crawl nodes", "", "| " + " | ".join(NODE_COLUMNS) + " |",
+                "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |"]
+        out += ["| " + " | ".join(_md("" if c is None else c) for c in _node_cells(r)) + " |" for r in data["nodes"]]
 
     out += ["", "## Counts", "", "| step | count | value |", "| --- | --- | ---: |"]
     out += [f"| crawl | {k} | {_md(v)} |" for k, v in _crawl_counts(data["crawl"])]
@@ -259,6 +277,10 @@ def render_html(data: dict[str, Any]) -> str:
                               _e(s["fetched"])] for s in data["sources"]], {3}))
     else:
         parts.append("<p>None: every source answered.</p>")
+    if data.get("nodes"):
+        parts.append("<h2>Crawl nodes</h2>")
+        parts.append(_table(list(NODE_COLUMNS), [[_e(c) for c in _node_cells(r)] for r in data["nodes"]],
+                            {4, 5, 6, 7}))
     parts.append("<h2>Counts</h2>")
     rows = [["crawl", _e(k), _e(v)] for k, v in _crawl_counts(data["crawl"])]
     rows += [["process", _e(k), _e(v)] for k, v in data["process"].items()]

@@ -181,7 +181,7 @@ def process_articles(
     stays flat however many articles wait, and an interrupted run keeps every finished window.
     """
     run_id = store.start_run("process")
-    total = store.count_to_process(reprocess)
+    total = store.count_to_process(reprocess, older_than=EXTRACTOR_VERSION)
     workers = default_workers() if workers is None else max(1, workers)
     if total < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         workers = 1
@@ -215,7 +215,7 @@ def process_articles(
 
         with bar:
             in_flight = None  # the previous window, being extracted while this one is written
-            for window in _windows(store.articles_to_process(reprocess), WRITE_BATCH):
+            for window in _windows(store.articles_to_process(reprocess, older_than=EXTRACTOR_VERSION), WRITE_BATCH):
                 tasks = list(_chunks(window, TASK_SIZE))
                 if pool is None:
                     write([_extract_task(task) for task in tasks])

@@ -11,8 +11,8 @@ from conftest import run_pipeline as _run
 
 import pipeline
 
-COMMANDS = ["crawl", "process", "run", "nightly", "demo", "extract", "evaluate", "export", "serve", "show", "sources",
-            "stats"]
+COMMANDS = ["crawl", "process", "run", "nightly", "merge", "demo", "extract", "evaluate", "export", "serve", "show",
+            "sources", "stats"]
 
 
 

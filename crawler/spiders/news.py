@@ -17,13 +17,19 @@ seen-URL key), so a variant of a stored article is never fetched.  Listings are 
 first, and at most ``max_articles`` new article URLs (registry, else MAX_ARTICLES_PER_SOURCE) are
 requested per source and run: the rest wait for the next night, newest first again.
 
-Spider arguments (``-a``): ``sources_file`` (TOML/JSON registry, default the bundled one),
-``sources`` (comma-separated names to restrict to), ``since`` (YYYY-MM-DD: skip listings dated
-earlier and drop older articles), ``max_section_pages`` (overrides the MAX_SECTION_PAGES setting).
+Spider arguments (``-a``, or scrapyd's ``schedule.json`` fields): ``sources_file`` (TOML/JSON
+registry, default the bundled one) or ``sources_json`` (the registry itself as JSON, as the nightly
+cycle hands each scrapyd node its share), ``sources`` (comma-separated names to restrict to),
+``since`` (YYYY-MM-DD: skip listings dated earlier and drop older articles), ``max_section_pages``
+(overrides the MAX_SECTION_PAGES setting), ``db`` (the SQLite file to crawl into, overriding the
+NEWS_DB setting), ``node`` (the name this machine's runs get when its shard is merged) and
+``shard_out`` (where to write this crawl's shard for the merge; under scrapyd it defaults to the
+job's log path with ``.db``, which scrapyd serves: ``crawler.pipelines``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
@@ -54,7 +60,7 @@ from crawler.extensions import NotStarted
 from crawler.extraction import extract_article
 from crawler.faults import SourceCounts, body_kind, error_kind, link_problem
 from crawler.items import ArticleItem
-from crawler.registry import Source, load_sources, select_sources
+from crawler.registry import Source, SourceError, load_sources, parse_sources, select_sources
 from crawler.urls import (
     DEFAULT_POLICY,
     UrlPolicy,
@@ -100,11 +106,25 @@ class NewsSpider(scrapy.Spider):
         sources: str | None = None,
         since: str | None = None,
         max_section_pages: str | int | None = None,
+        sources_json: str | None = None,
+        db: str | None = None,
+        node: str | None = None,
+        shard_out: str | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        registry = select_sources(load_sources(sources_file or None), sources)
+        if sources_json:
+            try:
+                rows = json.loads(sources_json)
+            except ValueError as exc:
+                raise SourceError(f"sources_json argument is not JSON: {exc}") from None
+            registry = select_sources(parse_sources(rows, "sources_json argument"), sources)
+        else:
+            registry = select_sources(load_sources(sources_file or None), sources)
+        self.db_path: str | None = db or None
+        self.node: str | None = node or None
+        self.shard_out: str | None = shard_out or None
         self.sources: list[Source] = registry
         # A source may itself live on a private address (tests, an intranet mirror); no other
         # private address is ever requested (crawler.middlewares.GuardMiddleware).
@@ -151,6 +171,11 @@ class NewsSpider(scrapy.Spider):
             logger.info("%s: not following %s (%s)", source.name, url, problem)
         return False
 
+    def database(self) -> str | None:
+        """The SQLite file this crawl reads its seen URLs from and stores into: the ``db`` argument,
+        else the NEWS_DB setting (one rule for the spider and the item pipeline)."""
+        return self.db_path or self.crawler.settings.get("NEWS_DB")
+
     def _max_pages(self, source: Source) -> int:
         if self._max_pages_arg:
             return self._max_pages_arg
@@ -164,7 +189,7 @@ class NewsSpider(scrapy.Spider):
         policy of the source its host belongs to (imported here so unit tests need no database)."""
         from db.store import Store
 
-        store = Store(self.crawler.settings.get("NEWS_DB"))
+        store = Store(self.database())
         try:
             urls = store.known_urls()
         finally:
@@ -294,7 +319,7 @@ class NewsSpider(scrapy.Spider):
 
     def _open_feed_store(self) -> None:
         """The store that keeps feed/sitemap validators (imported here: unit tests need no db)."""
-        db_path = self.crawler.settings.get("NEWS_DB")
+        db_path = self.database()
         if not db_path:
             return
         from db.store import Store
