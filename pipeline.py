@@ -496,7 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "env VN_LOCAL_PRESS_WORKERS); the facts are the same for any N")
 
     crawl_options(writer_options(command("crawl", "Crawl the registered sources; store new articles.", cmd_crawl)))
-    p = writer_options(command("process", "Extract facts from stored articles not yet processed.", cmd_process))
+    p = writer_options(command(
+        "process", "Extract facts from stored articles not yet processed, or processed by an older extractor.",
+        cmd_process))
     p.add_argument("--reprocess", action="store_true", help="re-extract every article (rules changed)")
     workers_option(p)
     p = writer_options(command("run", "Crawl, then process: the nightly job.", cmd_run))

@@ -371,6 +371,9 @@ def run_bench(pages: int, probe: bool = True) -> dict[str, Any]:
     with serve_fixture(pages) as (base_url, server_stats, built, article_urls):
         source = demo_source(base_url)
         source["name"] = "bench"
+        # A backfill's cap, not a night's: every page of the site is new and must be fetched (the
+        # nightly default, MAX_ARTICLES_PER_SOURCE = 300, leaves the rest for later nights).
+        source["max_articles"] = pages
         # The spider reads at most SITEMAP_MAX_CHILDREN children of an index: let it read them all.
         settings = {**BENCH_SETTINGS, "SITEMAP_MAX_CHILDREN": max(5, built["child_sitemaps"])}
         with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:

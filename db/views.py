@@ -307,80 +307,70 @@ def _dossier_rates() -> str:
     # a running total ("tính đến 6/8") stays a row of its own, labelled "up to 2025-08-06". A kind's
     # figure is the channel-less one when given (the largest, should two reports differ), else the
     # sum of its channels (112 direct + 59 online). The reported shares (a percentage the article
-    # states for the same scope and period) stand beside the computed ones.
+    # states for the same scope and period) stand beside the computed ones. Both observation views
+    # are read once (a UNION ALL grouped twice), not once per part: at 10,000 articles joining
+    # separately grouped parts made the view 3× slower (bench/serve_bench.py).
     def kind(k: str) -> str:
         return (
-            f"COALESCE(max(CASE WHEN kind = '{k}' AND channel IS NULL THEN count END), "
-            f"sum(CASE WHEN kind = '{k}' AND channel IS NOT NULL THEN count END))"
+            f"COALESCE(max(CASE WHEN is_count AND kind = '{k}' AND channel IS NULL THEN count END), "
+            f"sum(CASE WHEN is_count AND kind = '{k}' AND channel IS NOT NULL THEN count END))"
         )
 
     return f"""
-WITH keys AS (
-    SELECT scope_type, scope_name, period_start, period_end FROM dossier_observations
-    WHERE scope_type IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
-    UNION
-    SELECT scope_type, scope_name, period_start, period_end FROM percentage_observations
-    WHERE scope_type IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
-        AND indicator IN ('online_share', 'on_time')
+WITH obs AS (
+    SELECT {_OBSERVATION_PLACE}, 'dossier' AS source, kind, channel, count, total, qualifier,
+        NULL AS indicator, NULL AS value, stories
+    FROM dossier_observations
+    UNION ALL
+    SELECT {_OBSERVATION_PLACE}, 'percentage', NULL, NULL, NULL, NULL, NULL, indicator, value, stories
+    FROM percentage_observations
 ),
 by_channel AS (
-    SELECT scope_type, scope_name, period_start, period_end, kind, channel,
+    SELECT scope_type, scope_name, period_start, period_end, source, kind, channel, indicator,
         max(count) AS count, max(total) AS total, max(qualifier <> 'exact') AS approximate,
-        max(stories) AS stories
-    FROM dossier_observations
-    WHERE kind IN ('received', 'resolved', 'on_time', 'overdue', 'pending')
-    GROUP BY scope_type, scope_name, period_start, period_end, kind, channel
-),
-counts AS (
-    SELECT scope_type, scope_name, period_start, period_end,
-        {kind("received")} AS received,
-        max(CASE WHEN kind = 'received' AND channel = 'online' THEN count END) AS received_online,
-        COALESCE({kind("resolved")}, max(CASE WHEN kind = 'on_time' THEN total END)) AS resolved,
-        {kind("on_time")} AS on_time,
-        {kind("overdue")} AS overdue,
-        {kind("pending")} AS pending,
-        max(approximate) AS approximate,
-        max(stories) AS stories
-    FROM by_channel
-    GROUP BY scope_type, scope_name, period_start, period_end
-),
-shares AS (
-    SELECT scope_type, scope_name, period_start, period_end,
-        max(CASE WHEN indicator = 'online_share' THEN value END) AS online_share_reported,
-        max(CASE WHEN indicator = 'on_time' THEN value END) AS on_time_share_reported,
-        max(CASE WHEN indicator IN ('online_share', 'on_time') THEN stories END) AS stories
-    FROM percentage_observations
-    WHERE indicator IN ('online_share', 'on_time')
-    GROUP BY scope_type, scope_name, period_start, period_end
-),
-places AS (
-    SELECT scope_type, scope_name, period_start, period_end,
+        max(value) AS value, max(stories) AS stories,
         max(scope_code) AS scope_code, max(scope_level) AS scope_level, max(commune_code) AS commune_code,
         max(province_code) AS province_code, max(province) AS province,
         max(latitude) AS latitude, max(longitude) AS longitude,
         max(period_label) AS period_label, max(period_days) AS period_days
-    FROM (SELECT {_OBSERVATION_PLACE} FROM dossier_observations
-          UNION ALL SELECT {_OBSERVATION_PLACE} FROM percentage_observations)
+    FROM obs
+    WHERE scope_type IS NOT NULL AND (period_start IS NOT NULL OR period_end IS NOT NULL)
+    GROUP BY scope_type, scope_name, period_start, period_end, source, kind, channel, indicator
+),
+counted AS (
+    SELECT *, source = 'dossier' AND kind IN ('received', 'resolved', 'on_time', 'overdue', 'pending') AS is_count,
+        source = 'percentage' AND indicator IN ('online_share', 'on_time') AS is_share
+    FROM by_channel
+),
+rates AS (
+    SELECT scope_type, scope_name, max(scope_code) AS scope_code, max(scope_level) AS scope_level,
+        max(commune_code) AS commune_code, max(province_code) AS province_code, max(province) AS province,
+        max(latitude) AS latitude, max(longitude) AS longitude,
+        period_start, period_end, max(period_label) AS period_label, max(period_days) AS period_days,
+        max(COALESCE(max(CASE WHEN is_count THEN stories END), 0),
+            COALESCE(max(CASE WHEN is_share THEN stories END), 0)) AS stories,
+        {kind("received")} AS received,
+        max(CASE WHEN is_count AND kind = 'received' AND channel = 'online' THEN count END) AS received_online,
+        COALESCE({kind("resolved")}, max(CASE WHEN is_count AND kind = 'on_time' THEN total END)) AS resolved,
+        {kind("on_time")} AS on_time,
+        {kind("overdue")} AS overdue,
+        {kind("pending")} AS pending,
+        max(CASE WHEN is_share AND indicator = 'online_share' THEN value END) AS online_share_reported,
+        max(CASE WHEN is_share AND indicator = 'on_time' THEN value END) AS on_time_share_reported,
+        COALESCE(max(CASE WHEN is_count THEN approximate END), 0) AS approximate
+    FROM counted
     GROUP BY scope_type, scope_name, period_start, period_end
+    HAVING max(source = 'dossier' OR is_share)
 )
-SELECT k.scope_type, k.scope_name, pl.scope_code, pl.scope_level, pl.commune_code,
-    pl.province_code, pl.province, pl.latitude, pl.longitude,
-    k.period_start, k.period_end, pl.period_label, pl.period_days,
-    max(COALESCE(c.stories, 0), COALESCE(s.stories, 0)) AS stories,
-    c.received, c.received_online, c.resolved, c.on_time, c.overdue, c.pending,
-    CASE WHEN c.received > 0 AND c.received_online IS NOT NULL
-        THEN round(1.0 * c.received_online / c.received, 4) END AS online_share,
-    CASE WHEN c.resolved > 0 AND c.on_time IS NOT NULL
-        THEN round(1.0 * c.on_time / c.resolved, 4) END AS on_time_share,
-    s.online_share_reported, s.on_time_share_reported,
-    COALESCE(c.approximate, 0) AS approximate
-FROM keys k
-    JOIN places pl ON pl.scope_type IS k.scope_type AND pl.scope_name IS k.scope_name
-        AND pl.period_start IS k.period_start AND pl.period_end IS k.period_end
-    LEFT JOIN counts c ON c.scope_type IS k.scope_type AND c.scope_name IS k.scope_name
-        AND c.period_start IS k.period_start AND c.period_end IS k.period_end
-    LEFT JOIN shares s ON s.scope_type IS k.scope_type AND s.scope_name IS k.scope_name
-        AND s.period_start IS k.period_start AND s.period_end IS k.period_end
+SELECT scope_type, scope_name, scope_code, scope_level, commune_code, province_code, province, latitude, longitude,
+    period_start, period_end, period_label, period_days, stories,
+    received, received_online, resolved, on_time, overdue, pending,
+    CASE WHEN received > 0 AND received_online IS NOT NULL
+        THEN round(1.0 * received_online / received, 4) END AS online_share,
+    CASE WHEN resolved > 0 AND on_time IS NOT NULL
+        THEN round(1.0 * on_time / resolved, 4) END AS on_time_share,
+    online_share_reported, on_time_share_reported, approximate
+FROM rates
 """
 
 

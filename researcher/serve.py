@@ -46,6 +46,11 @@ SETTINGS: dict[str, Any] = {
     # Views join several tables: give a query more than Datasette's default second.
     "sql_time_limit_ms": 5000,
     "facet_time_limit_ms": 1000,
+    # Datasette suggests facets by running one GROUP BY per column of the page: over a view each one
+    # evaluates the whole view again. At 10,000 articles that made a view's page take 4.5 s instead of
+    # 0.6 s (bench/serve_bench.py, docs/SCALE.md); the facets that matter are set per table and view
+    # in metadata.yml.
+    "suggest_facets": False,
     "default_page_size": 50,
     "allow_download": True,
 }
