@@ -103,7 +103,7 @@ async def _time_pages(path: Path, repeat: int) -> dict[str, Any]:
         status = None
         for _ in range(repeat):
             started = time.perf_counter()
-            response = await ds.client.get(url)
+            response = await ds.client.get(url, follow_redirects=True)
             times.append(time.perf_counter() - started)
             status = response.status_code
             text = response.text
