@@ -216,3 +216,29 @@ def test_a_node_that_fails_is_reported_and_the_others_articles_are_kept(
     assert {s["source"] for s in result.failed_sources} == set(failed["sources"])
     report = (tmp_path / "reports" / "latest.md").read_text(encoding="utf-8")
     assert "failed" in report and "node_failed" in report
+
+
+def test_the_nightly_command_with_no_node_answering_reports_each_and_exits_1(tmp_path: Path) -> None:
+    """As a user runs it: every node down is a failed night of failed sources, not a traceback; the
+    database and the report say which node failed and why."""
+    import json
+
+    from conftest import run_pipeline
+
+    from demo.server import demo_source
+
+    registry = tmp_path / "sources.json"
+    rows = [{**demo_source("http://127.0.0.1:9"), "name": name} for name in ("paper-a", "paper-b", "paper-c")]
+    registry.write_text(json.dumps({"source": rows}), encoding="utf-8")
+    dead = [f"http://127.0.0.1:{_free_port()}" for _ in range(2)]
+    done = run_pipeline("nightly", "--db", str(tmp_path / "news.db"), "--sources-file", str(registry),
+                        "--nodes", ",".join(dead), "--reports-dir", str(tmp_path / "reports"), "-q")
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    summary = json.loads(done.stdout)
+    assert sorted(r["node"] for r in summary["nodes"]) == sorted(u.removeprefix("http://") for u in dead)
+    assert all(r["status"] == "failed" and r["error"].startswith("schedule:") for r in summary["nodes"])
+    assert sorted(n for r in summary["nodes"] for n in r["sources"]) == ["paper-a", "paper-b", "paper-c"]
+    assert {s["source"] for s in summary["failed_sources"]} == {"paper-a", "paper-b", "paper-c"}
+    report = (tmp_path / "reports" / "latest.md").read_text(encoding="utf-8")
+    assert "## Crawl nodes" in report and all(u.removeprefix("http://") in report for u in dead)
