@@ -411,9 +411,19 @@ class _Person:
 
 def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
     """A position head at ``i``, optionally after a former marker; returns (length, entry)."""
-    former = _cues()["former"].match(toks, i)
+    positions = _positions()
+    former = _cues()["former"].match(toks, i, word_start=False)
+    if former is not None:
+        # The marker counts only where a word starts (``nguyên`` is no marker in ``tài nguyên``), and
+        # that test may segment the sentence. When no head is written after the marker nor at
+        # ``i`` itself, there is no head whichever way the test goes: don't ask it.
+        if positions.match(toks, i + len(former.words), word_start=False) is None \
+                and positions.match(toks, i, word_start=False) is None:
+            return None
+        if _inside_word(toks, i):
+            former = None
     j = i + len(former.words) if former else i
-    head = _positions().match(toks, j)
+    head = positions.match(toks, j)
     if head is None:
         return None
     # ``chức vụ trưởng ban``: a lowercase head inside another word is not a head.
@@ -611,7 +621,8 @@ class _Scanner:
                         j += 1
                         continue
                     break
-                if t.tag.startswith("N") and t.tag != "Np" and last in ("head", "org", "lower", "cap"):
+                # What the tail read last before the tag: a tag may cost tagging the sentence.
+                if last in ("head", "org", "lower", "cap") and t.tag.startswith("N") and t.tag != "Np":
                     j += 1
                     last = "lower"
                     continue
@@ -724,13 +735,18 @@ class _Scanner:
         comma inside a capitalised organisation name continues it when the parent organisation
         follows it at once; the title then runs on through that organisation."""
         toks = self.toks
+        # The capitalised organisation must follow the lowercase words at once: look for it first,
+        # and ask their tags (which may tag the sentence) only when it is there. A word that is not
+        # a noun ends the field before the organisation, on a lowercase word: no field either.
         k = m
-        while k < self.n and k - m < 3 and toks[k].lower and toks[k].tag.startswith("N"):
+        while k < self.n and k - m < 3 and toks[k].lower:
             k += 1
         if k == m or k >= self.n or not toks[k].cap:
             return None
         org = _organisations().match(toks, k)
         if org is None or org.kind in ("place", "abbr-place"):
+            return None
+        if not all(toks[x].tag.startswith("N") for x in range(m, k)):
             return None
         return self.tail(k, lookahead=False, last="cap")
 
