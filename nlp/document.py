@@ -31,7 +31,8 @@ import spacy
 from spacy.tokens import Doc, Span, Token
 
 from nlp.normalize import fold
-from nlp.postag import segment, tag_words
+from nlp.postag import tag_words
+from nlp.wordseg import Boundaries, syllables, words_of
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,15 @@ class ArticleDoc:
 
     @property
     def analysed_sentences(self) -> tuple[int, int]:
-        """How many sentence ranges were segmented and tagged so far (for benchmarks and tests)."""
-        return len(self.analysis.segmented), len(self.analysis.tagged)
+        """How many sentence ranges had word starts read and were tagged so far (for benchmarks
+        and tests). A word start is read by segmenting the sentence, or without it where the
+        answer is certain (``segmenter_runs`` counts only the former)."""
+        return len(self.analysis.segmented | self.analysis.bounded), len(self.analysis.tagged)
+
+    @property
+    def segmenter_runs(self) -> int:
+        """How many sentence ranges underthesea's segmenter ran on so far."""
+        return len(self.analysis.segmented)
 
 
 @functools.lru_cache(maxsize=1)
@@ -329,8 +337,13 @@ class _Analysis:
         self._pieces: dict[int, list[str]] = {}
         self._anchored: dict[int, list[tuple[int, int, int]]] = {}
         self._tags: dict[int, list[str]] = {}
+        # underthesea's syllables of a sentence, and the word starts known from them without
+        # segmenting it (``nlp.wordseg.Boundaries``; None where it cannot tell).
+        self._syllables: dict[int, list[str]] = {}
+        self._boundaries: dict[int, Boundaries | None] = {}
         self.segmented: set[int] = set()
         self.tagged: set[int] = set()
+        self.bounded: set[int] = set()  # sentences with a word start answered without segmenting
         r = 0
         first = [n] * len(ranges)
         last = [0] * len(ranges)
@@ -349,8 +362,38 @@ class _Analysis:
     def wstart(self, i: int) -> bool:
         got = self._wstart[i]
         if got is None:
+            r = self._sentence_of[i]
+            if r >= 0 and r not in self.segmented and self.enabled and not self.tokens[i].isspace():
+                # Most questions have an answer the CRF cannot change: no need to segment for it.
+                certain = self._certain_wstart(r, i)
+                if certain is not None:
+                    self._wstart[i] = certain
+                    self.bounded.add(r)
+                    return certain
             got = self._fill(i, self._wstart, self.segmented, self._segment, not self.tokens[i].isspace())
         return got
+
+    def _sentence_syllables(self, r: int) -> list[str]:
+        """underthesea's syllables of sentence ``r`` (cut once, for the oracle and the segmenter)."""
+        got = self._syllables.get(r)
+        if got is None:
+            start, end = self.ranges[r]
+            got = self._syllables[r] = syllables(self.text[start:end])
+        return got
+
+    def _certain_wstart(self, r: int, i: int) -> bool | None:
+        """Does a word start at token ``i`` of sentence ``r``, when that is certain without
+        segmenting the sentence (``nlp.wordseg.Boundaries``)? None when it is not."""
+        start, end = self.ranges[r]
+        try:
+            if r not in self._boundaries:
+                self._boundaries[r] = Boundaries(self.text[start:end], self._sentence_syllables(r))
+            bounds = self._boundaries[r]
+            return bounds.at(self.starts[i] - start) if bounds is not None else None
+        except Exception:  # underthesea on hostile input: let the segmentation path handle it
+            log.debug("word-boundary oracle failed on sentence %d", r, exc_info=True)
+            self._boundaries[r] = None
+            return None
 
     def tag(self, i: int) -> str:
         got = self._tag[i]
@@ -386,7 +429,7 @@ class _Analysis:
         start, end = self.ranges[r]
         sentence = self.text[start:end]
         try:
-            pieces = segment(sentence) if self.enabled else []
+            pieces = words_of(self._sentence_syllables(r)) if self.enabled else []
         except Exception:  # underthesea on hostile input: the sentence keeps the fallback
             log.debug("word_tokenize failed on sentence %d", r, exc_info=True)
             pieces = []
