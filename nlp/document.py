@@ -41,6 +41,8 @@ __all__ = ["ArticleDoc", "Sentence", "Word", "analyze", "get_nlp", "TOKEN_RE"]
 # A number with thousands dots / decimal commas and an optional ratio part is one token
 # ("13.188", "99,2", "4.572/4.572"); then words (letters and digits); then any other mark.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?(?![\w])|\w+|[^\w\s]")
+# The same, captured: ``split`` then returns the white space between tokens and the tokens.
+_TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 
 # Sentences longer than this many characters are cut before POS tagging: underthesea's CRF is
 # linear, but a megabyte "sentence" of garbage would still take seconds and all our memory.
@@ -263,34 +265,35 @@ def _find_piece(sentence: str, piece: str, cursor: int) -> int:
 
 
 def _tokens(text: str) -> tuple[list[str], list[bool], list[int]]:
-    """Cut the whole text into spaCy words and spaces so that ``Doc.text == text``."""
+    """Cut the whole text into spaCy words and spaces so that ``Doc.text == text``.
+
+    Every character ``TOKEN_RE`` does not take is white space, so the text is tokens with runs
+    of white space between them: one space after a token is its trailing space, any other white
+    space a token of its own. (``re.split`` hands over the runs and tokens without a match object
+    each: this runs once per article over every character.)
+    """
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[int] = []
+    parts = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, …, gap
+    add_word, add_space, add_start = words.append, spaces.append, starts.append
     pos = 0
-    for match in TOKEN_RE.finditer(text):
-        gap = text[pos : match.start()]
+    for gap, token in zip(parts[0::2], [*parts[1::2], None], strict=True):
         if gap:
-            if gap.startswith(" ") and words and not spaces[-1]:
+            if gap[0] == " " and words:
                 spaces[-1] = True
+                pos += 1
                 gap = gap[1:]
             if gap:
-                words.append(gap)
-                spaces.append(False)
-                starts.append(match.start() - len(gap))
-        words.append(match.group(0))
-        spaces.append(False)
-        starts.append(match.start())
-        pos = match.end()
-    tail = text[pos:]
-    if tail:
-        if tail.startswith(" ") and words and not spaces[-1]:
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
-            starts.append(len(text) - len(tail))
+                add_word(gap)
+                add_space(False)
+                add_start(pos)
+                pos += len(gap)
+        if token is not None:
+            add_word(token)
+            add_space(False)
+            add_start(pos)
+            pos += len(token)
     return words, spaces, starts
 
 

@@ -292,11 +292,23 @@ def qualifier_phrases() -> tuple[tuple[tuple[tuple[str, ...], str], ...], tuple[
     return tuple(before), tuple(after)
 
 
+@functools.cache
+def _qualifiers_ending_with() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """The ``before`` qualifier phrases by their last word, each list longest first as in
+    ``qualifier_phrases`` (the word right before the number picks the few worth comparing)."""
+    by_last: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, qual in qualifier_phrases()[0]:
+        by_last.setdefault(phrase[-1], []).append((phrase, qual))
+    return {word: tuple(phrases) for word, phrases in by_last.items()}
+
+
 def qualifier_before(lows: list[str], q: int) -> tuple[str, int] | None:
     """The qualifier phrase ending right before position ``q`` (NOTES P16: the word right before
     the number qualifies it) as ``(qualifier, its first position)``; ``None`` when there is none.
     ``cao hơn 2%`` is a comparative, not a bound (NOTES P3): no qualifier."""
-    for phrase, qual in qualifier_phrases()[0]:
+    if not 0 < q <= len(lows):
+        return None
+    for phrase, qual in _qualifiers_ending_with().get(lows[q - 1], ()):
         if len(phrase) <= q and tuple(lows[q - len(phrase) : q]) == phrase:
             if phrase == ("hơn",) and q >= 2 and lows[q - 2] in COMPARATIVES:
                 return None
