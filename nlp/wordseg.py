@@ -234,10 +234,16 @@ class Boundaries:
 
     def _deltas(self, lo: int, hi: int) -> list[float]:
         """The state score differences (B-W minus I-W) of syllables ``lo..hi``, featurising only
-        what is missing and the syllables its features read."""
+        what is missing and the syllables its features read.
+
+        The next syllable's is computed along (one more syllable featurised): the rules read a
+        title or a name left to right, so the next question is most often about the next syllable.
+        """
         missing = [t for t in range(lo, hi + 1) if t not in self._delta]
         if missing:
             a, b = missing[0], missing[-1]
+            if b + 1 < len(self.tokens) and b + 1 not in self._delta:
+                b += 1
             first = max(0, a - REACH)
             rows = self.model.featurizer.process([[[t] for t in self.tokens[first : b + REACH + 1]]])[0]
             begin = self.model.begin
