@@ -12,10 +12,14 @@ Word segmentation and POS tagging are the costly steps, and most sentences of an
 need them: the rules ask where a word starts or what a word's tag is only around a title, a unit
 name or a lexicon phrase. So they run lazily, one sentence at a time, the first time a rule asks
 about a token of that sentence (``token._.wstart``, ``ArticleDoc.wstart``/``ArticleDoc.tag``),
-and segmentation alone is done when only word boundaries are asked for. Each sentence is analysed
-on its own text exactly as an eager pass would, so what a rule reads does not depend on which
-sentences were analysed before: the facts are the same as with every sentence tagged
-(``analyze(..., eager=True)``; ``tests/test_lazy_analysis.py`` checks it on every text we have).
+and segmentation alone is done when only word boundaries are asked for. Most of those questions
+need not segment at all: where the segmenter's answer is certain from the few syllables around
+the token, it is read from them (``nlp.wordseg.Boundaries``), and the sentence is segmented only
+for an answer that is not. Each sentence is analysed on its own text exactly as an eager pass
+would, so what a rule reads does not depend on which sentences were analysed before: the facts
+are the same as with every sentence tagged (``analyze(..., eager=True)``;
+``tests/test_lazy_analysis.py`` checks it on every text we have, ``tests/test_wordseg.py`` every
+answer read without segmenting).
 """
 
 from __future__ import annotations
