@@ -12,10 +12,14 @@ Word segmentation and POS tagging are the costly steps, and most sentences of an
 need them: the rules ask where a word starts or what a word's tag is only around a title, a unit
 name or a lexicon phrase. So they run lazily, one sentence at a time, the first time a rule asks
 about a token of that sentence (``token._.wstart``, ``ArticleDoc.wstart``/``ArticleDoc.tag``),
-and segmentation alone is done when only word boundaries are asked for. Each sentence is analysed
-on its own text exactly as an eager pass would, so what a rule reads does not depend on which
-sentences were analysed before: the facts are the same as with every sentence tagged
-(``analyze(..., eager=True)``; ``tests/test_lazy_analysis.py`` checks it on every text we have).
+and segmentation alone is done when only word boundaries are asked for. Most of those questions
+need not segment at all: where the segmenter's answer is certain from the few syllables around
+the token, it is read from them (``nlp.wordseg.Boundaries``), and the sentence is segmented only
+for an answer that is not. Each sentence is analysed on its own text exactly as an eager pass
+would, so what a rule reads does not depend on which sentences were analysed before: the facts
+are the same as with every sentence tagged (``analyze(..., eager=True)``;
+``tests/test_lazy_analysis.py`` checks it on every text we have, ``tests/test_wordseg.py`` every
+answer read without segmenting).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ import spacy
 from spacy.tokens import Doc, Span, Token
 
 from nlp.normalize import fold
-from nlp.postag import segment, tag_words
+from nlp.postag import tag_words
+from nlp.wordseg import Boundaries, syllables, words_of
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ __all__ = ["ArticleDoc", "Sentence", "Word", "analyze", "get_nlp", "TOKEN_RE"]
 # A number with thousands dots / decimal commas and an optional ratio part is one token
 # ("13.188", "99,2", "4.572/4.572"); then words (letters and digits); then any other mark.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?(?![\w])|\w+|[^\w\s]")
+# The same, captured: ``split`` then returns the white space between tokens and the tokens.
+_TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 
 # Sentences longer than this many characters are cut before POS tagging: underthesea's CRF is
 # linear, but a megabyte "sentence" of garbage would still take seconds and all our memory.
@@ -130,8 +137,15 @@ class ArticleDoc:
 
     @property
     def analysed_sentences(self) -> tuple[int, int]:
-        """How many sentence ranges were segmented and tagged so far (for benchmarks and tests)."""
-        return len(self.analysis.segmented), len(self.analysis.tagged)
+        """How many sentence ranges had word starts read and were tagged so far (for benchmarks
+        and tests). A word start is read by segmenting the sentence, or without it where the
+        answer is certain (``segmenter_runs`` counts only the former)."""
+        return len(self.analysis.segmented | self.analysis.bounded), len(self.analysis.tagged)
+
+    @property
+    def segmenter_runs(self) -> int:
+        """How many sentence ranges underthesea's segmenter ran on so far."""
+        return len(self.analysis.segmented)
 
 
 @functools.lru_cache(maxsize=1)
@@ -255,34 +269,35 @@ def _find_piece(sentence: str, piece: str, cursor: int) -> int:
 
 
 def _tokens(text: str) -> tuple[list[str], list[bool], list[int]]:
-    """Cut the whole text into spaCy words and spaces so that ``Doc.text == text``."""
+    """Cut the whole text into spaCy words and spaces so that ``Doc.text == text``.
+
+    Every character ``TOKEN_RE`` does not take is white space, so the text is tokens with runs
+    of white space between them: one space after a token is its trailing space, any other white
+    space a token of its own. (``re.split`` hands over the runs and tokens without a match object
+    each: this runs once per article over every character.)
+    """
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[int] = []
+    parts = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, …, gap
+    add_word, add_space, add_start = words.append, spaces.append, starts.append
     pos = 0
-    for match in TOKEN_RE.finditer(text):
-        gap = text[pos : match.start()]
+    for gap, token in zip(parts[0::2], [*parts[1::2], None], strict=True):
         if gap:
-            if gap.startswith(" ") and words and not spaces[-1]:
+            if gap[0] == " " and words:
                 spaces[-1] = True
+                pos += 1
                 gap = gap[1:]
             if gap:
-                words.append(gap)
-                spaces.append(False)
-                starts.append(match.start() - len(gap))
-        words.append(match.group(0))
-        spaces.append(False)
-        starts.append(match.start())
-        pos = match.end()
-    tail = text[pos:]
-    if tail:
-        if tail.startswith(" ") and words and not spaces[-1]:
-            spaces[-1] = True
-            tail = tail[1:]
-        if tail:
-            words.append(tail)
-            spaces.append(False)
-            starts.append(len(text) - len(tail))
+                add_word(gap)
+                add_space(False)
+                add_start(pos)
+                pos += len(gap)
+        if token is not None:
+            add_word(token)
+            add_space(False)
+            add_start(pos)
+            pos += len(token)
     return words, spaces, starts
 
 
@@ -329,8 +344,13 @@ class _Analysis:
         self._pieces: dict[int, list[str]] = {}
         self._anchored: dict[int, list[tuple[int, int, int]]] = {}
         self._tags: dict[int, list[str]] = {}
+        # underthesea's syllables of a sentence, and the word starts known from them without
+        # segmenting it (``nlp.wordseg.Boundaries``; None where it cannot tell).
+        self._syllables: dict[int, list[str]] = {}
+        self._boundaries: dict[int, Boundaries | None] = {}
         self.segmented: set[int] = set()
         self.tagged: set[int] = set()
+        self.bounded: set[int] = set()  # sentences with a word start answered without segmenting
         r = 0
         first = [n] * len(ranges)
         last = [0] * len(ranges)
@@ -349,8 +369,38 @@ class _Analysis:
     def wstart(self, i: int) -> bool:
         got = self._wstart[i]
         if got is None:
+            r = self._sentence_of[i]
+            if r >= 0 and r not in self.segmented and self.enabled and not self.tokens[i].isspace():
+                # Most questions have an answer the CRF cannot change: no need to segment for it.
+                certain = self._certain_wstart(r, i)
+                if certain is not None:
+                    self._wstart[i] = certain
+                    self.bounded.add(r)
+                    return certain
             got = self._fill(i, self._wstart, self.segmented, self._segment, not self.tokens[i].isspace())
         return got
+
+    def _sentence_syllables(self, r: int) -> list[str]:
+        """underthesea's syllables of sentence ``r`` (cut once, for the oracle and the segmenter)."""
+        got = self._syllables.get(r)
+        if got is None:
+            start, end = self.ranges[r]
+            got = self._syllables[r] = syllables(self.text[start:end])
+        return got
+
+    def _certain_wstart(self, r: int, i: int) -> bool | None:
+        """Does a word start at token ``i`` of sentence ``r``, when that is certain without
+        segmenting the sentence (``nlp.wordseg.Boundaries``)? None when it is not."""
+        start, end = self.ranges[r]
+        try:
+            if r not in self._boundaries:
+                self._boundaries[r] = Boundaries(self.text[start:end], self._sentence_syllables(r))
+            bounds = self._boundaries[r]
+            return bounds.at(self.starts[i] - start) if bounds is not None else None
+        except Exception:  # underthesea on hostile input: let the segmentation path handle it
+            log.debug("word-boundary oracle failed on sentence %d", r, exc_info=True)
+            self._boundaries[r] = None
+            return None
 
     def tag(self, i: int) -> str:
         got = self._tag[i]
@@ -386,7 +436,7 @@ class _Analysis:
         start, end = self.ranges[r]
         sentence = self.text[start:end]
         try:
-            pieces = segment(sentence) if self.enabled else []
+            pieces = words_of(self._sentence_syllables(r)) if self.enabled else []
         except Exception:  # underthesea on hostile input: the sentence keeps the fallback
             log.debug("word_tokenize failed on sentence %d", r, exc_info=True)
             pieces = []

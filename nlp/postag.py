@@ -123,9 +123,9 @@ def tag_words(words: Sequence[str]) -> list[str]:
 
 def segment(sentence: str) -> list[str]:
     """underthesea's word segmentation (words keep their inner spaces: ``"hồ sơ"``)."""
-    from underthesea import word_tokenize
+    from nlp.wordseg import segment as word_segment
 
-    return word_tokenize(sentence)
+    return word_segment(sentence)
 
 
 def pos_tag(sentence: str) -> list[tuple[str, str]]:

@@ -62,8 +62,11 @@ class SentView:
     """The tokens of one sentence and the lexicon matches in it.
 
     One-syllable matches must be whole underthesea words (``_word_aligned``), and checking that
-    may segment the sentence; so the check, and the lookup tables, wait for the first question
-    about the view's matches. A sentence whose matches no rule reads is never segmented.
+    may segment the sentence; so a one-syllable match is checked only when a question about the
+    view would return it. A sentence whose one-syllable matches no rule reads is never segmented.
+    Dropping the matches that fail the check when they are first read gives what dropping them
+    all up front would: the matches of one lexicon never overlap, so a table entry (a start, an
+    end, a covered position) belongs to one match, and losing that match loses only the entry.
     """
 
     sentence: Sentence
@@ -76,19 +79,19 @@ class SentView:
     unchecked: list[tuple[str, Match, int]] = field(default_factory=list)
     doc: Doc | None = None
     _indexed: bool = False
+    # ``id(match)`` → its Doc token index, for the one-syllable matches not checked yet.
+    _pending: dict[int, int] = field(default_factory=dict)
+    _dropped: set[int] = field(default_factory=set)
 
     def _ready(self) -> None:
         if not self._indexed:
             self.index()
 
     def index(self) -> None:
-        """Check the pending one-syllable matches, then build the lookup tables."""
+        """Build the lookup tables; the one-syllable matches are checked later, when first read."""
         self._indexed = True
-        if self.unchecked and self.doc is not None:
-            dropped = {id(m) for _name, m, i in self.unchecked if not _word_aligned(self.doc, i, i + 1)}
-            if dropped:
-                for name in self.matches:
-                    self.matches[name] = [m for m in self.matches[name] if id(m) not in dropped]
+        if self.doc is not None:
+            self._pending = {id(m): i for _name, m, i in self.unchecked}
         self.unchecked = []
         for name, ms in self.matches.items():
             self._starts[name] = {m.start: m for m in ms}
@@ -99,25 +102,35 @@ class SentView:
                     cover[k] = m
             self._cover[name] = cover
 
+    def _kept(self, m: Match | None) -> Match | None:
+        """``m`` unless it is a one-syllable match that is not a whole word (checked once)."""
+        if m is None:
+            return None
+        key = id(m)
+        i = self._pending.pop(key, None)
+        if i is not None and self.doc is not None and not _word_aligned(self.doc, i, i + 1):
+            self._dropped.add(key)
+        return None if key in self._dropped else m
+
     def starting(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` starting at token ``k``."""
         self._ready()
-        return self._starts.get(lexicon, {}).get(k)
+        return self._kept(self._starts.get(lexicon, {}).get(k))
 
     def ending(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` ending just before token ``k`` (its ``end == k``)."""
         self._ready()
-        return self._ends.get(lexicon, {}).get(k)
+        return self._kept(self._ends.get(lexicon, {}).get(k))
 
     def covering(self, lexicon: str, k: int) -> Match | None:
         """The match of ``lexicon`` that covers token ``k``."""
         self._ready()
-        return self._cover.get(lexicon, {}).get(k)
+        return self._kept(self._cover.get(lexicon, {}).get(k))
 
     def in_range(self, lexicon: str, start: int, end: int) -> list[Match]:
         """The matches of ``lexicon`` lying inside ``[start, end)``, in text order."""
         self._ready()
-        return [m for m in self.matches.get(lexicon, []) if m.start >= start and m.end <= end]
+        return [m for m in self.matches.get(lexicon, []) if m.start >= start and m.end <= end and self._kept(m)]
 
     def low(self, k: int) -> str:
         return self.toks[k].low if 0 <= k < len(self.toks) else ""
@@ -279,11 +292,23 @@ def qualifier_phrases() -> tuple[tuple[tuple[tuple[str, ...], str], ...], tuple[
     return tuple(before), tuple(after)
 
 
+@functools.cache
+def _qualifiers_ending_with() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """The ``before`` qualifier phrases by their last word, each list longest first as in
+    ``qualifier_phrases`` (the word right before the number picks the few worth comparing)."""
+    by_last: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, qual in qualifier_phrases()[0]:
+        by_last.setdefault(phrase[-1], []).append((phrase, qual))
+    return {word: tuple(phrases) for word, phrases in by_last.items()}
+
+
 def qualifier_before(lows: list[str], q: int) -> tuple[str, int] | None:
     """The qualifier phrase ending right before position ``q`` (NOTES P16: the word right before
     the number qualifies it) as ``(qualifier, its first position)``; ``None`` when there is none.
     ``cao hơn 2%`` is a comparative, not a bound (NOTES P3): no qualifier."""
-    for phrase, qual in qualifier_phrases()[0]:
+    if not 0 < q <= len(lows):
+        return None
+    for phrase, qual in _qualifiers_ending_with().get(lows[q - 1], ()):
         if len(phrase) <= q and tuple(lows[q - len(phrase) : q]) == phrase:
             if phrase == ("hơn",) and q >= 2 and lows[q - 2] in COMPARATIVES:
                 return None

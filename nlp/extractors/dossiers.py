@@ -181,7 +181,8 @@ class _Count:
 
 
 def _is_number_tok(text: str) -> bool:
-    return bool(NUMBER_RE.fullmatch(text) or RATIO_RE.fullmatch(text))
+    # Both patterns start with a digit: most tokens are words, told apart without a regex.
+    return text[:1].isdigit() and bool(NUMBER_RE.fullmatch(text) or RATIO_RE.fullmatch(text))
 
 
 class _SentenceReader:

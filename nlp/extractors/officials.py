@@ -54,7 +54,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from nlp.document import ArticleDoc
+from nlp.document import ArticleDoc, Sentence
 from nlp.facts import Fact
 from nlp.gazetteer import get_gazetteer
 from nlp.lexicon import MatchTable, Phrase, build_lexicon, phrase_words, read_rows
@@ -350,30 +350,60 @@ def _join_apostrophes(adoc: ArticleDoc, toks: list[_Tok]) -> list[_Tok]:
     return out
 
 
-def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
-    """Token lists per sentence; a sentence ending in ``và`` is joined to the next one (O6 lists)."""
-    blocks: list[list[_Tok]] = []
-    pending: list[_Tok] = []
+def _sentence_toks(adoc: ArticleDoc, sent: Sentence) -> list[_Tok]:
+    """The non-space tokens of one sentence, syllables cut at an apostrophe joined again."""
     texts, starts = adoc.analysis.tokens, adoc.analysis.starts  # plain lists: no spaCy Token per read
+    toks = [
+        _Tok(texts[i], starts[i], starts[i] + len(texts[i]), sent.index, adoc, i=i)
+        for i in range(sent.span.start, sent.span.end)
+        if not texts[i].isspace()
+    ]
+    return _join_apostrophes(adoc, toks)
+
+
+def _blocks(adoc: ArticleDoc) -> list[list[_Tok]]:
+    """Token lists per sentence; a sentence ending in ``và`` is joined to the next one (O6 lists).
+
+    Persons come only from title chains (each starts at a position head) and from honorific
+    names, so a block with neither lexicon in it holds none: its tokens are never built (the
+    lexicons are matched on the block's Doc span, which needs no tokens).
+    """
+    texts = adoc.analysis.tokens
+    groups: list[list[Sentence]] = []  # the sentences of each block
+    pending: list[Sentence] = []
+    has_tokens = ends_with_and = False
     for sent in adoc.sentences:
-        toks = [
-            _Tok(texts[i], starts[i], starts[i] + len(texts[i]), sent.index, adoc, i=i)
-            for i in range(sent.span.start, sent.span.end)
-            if not texts[i].isspace()
-        ]
-        pending.extend(_join_apostrophes(adoc, toks))
-        if pending and pending[-1].key == "và":
+        pending.append(sent)
+        last = next((i for i in range(sent.span.end - 1, sent.span.start - 1, -1) if not texts[i].isspace()), -1)
+        if last >= 0:
+            has_tokens = True
+            # Its last token is ``và`` (joined at an apostrophe, a token has another key).
+            ends_with_and = _token_key(texts[last]) == "và" and _sentence_toks(adoc, sent)[-1].key == "và"
+        if has_tokens and ends_with_and:
             continue
-        if pending:
-            blocks.append(pending)
+        if has_tokens:
+            groups.append(pending)
         pending = []
-    if pending:
-        blocks.append(pending)
+        has_tokens = ends_with_and = False
+    if has_tokens:
+        groups.append(pending)
     doc = adoc.doc
-    for toks in blocks:
-        block = _Block(doc[toks[0].i : toks[-1].i_last + 1])
+    blocks: list[list[_Tok]] = []
+    for group in groups:
+        first = next(i for s in group for i in range(s.span.start, s.span.end) if not texts[i].isspace())
+        last = next(i for s in reversed(group) for i in range(s.span.end - 1, s.span.start - 1, -1)
+                    if not texts[i].isspace())
+        block = _Block(doc[first : last + 1])
+        try:
+            empty = not block.table(_positions()).starts and not block.table(_honorifics()).starts
+        except Exception:  # ``_scan_block`` meets it again, inside the guard of its block
+            empty = False
+        if empty:
+            continue
+        toks = [t for sent in group for t in _sentence_toks(adoc, sent)]
         for t in toks:
             t.block = block
+        blocks.append(toks)
     return blocks
 
 
@@ -411,9 +441,19 @@ class _Person:
 
 def _head_at(toks: list[_Tok], i: int) -> tuple[int, _Entry] | None:
     """A position head at ``i``, optionally after a former marker; returns (length, entry)."""
-    former = _cues()["former"].match(toks, i)
+    positions = _positions()
+    former = _cues()["former"].match(toks, i, word_start=False)
+    if former is not None:
+        # The marker counts only where a word starts (``nguyên`` is no marker in ``tài nguyên``), and
+        # that test may segment the sentence. When no head is written after the marker nor at
+        # ``i`` itself, there is no head whichever way the test goes: don't ask it.
+        if positions.match(toks, i + len(former.words), word_start=False) is None \
+                and positions.match(toks, i, word_start=False) is None:
+            return None
+        if _inside_word(toks, i):
+            former = None
     j = i + len(former.words) if former else i
-    head = _positions().match(toks, j)
+    head = positions.match(toks, j)
     if head is None:
         return None
     # ``chức vụ trưởng ban``: a lowercase head inside another word is not a head.
@@ -611,7 +651,8 @@ class _Scanner:
                         j += 1
                         continue
                     break
-                if t.tag.startswith("N") and t.tag != "Np" and last in ("head", "org", "lower", "cap"):
+                # What the tail read last before the tag: a tag may cost tagging the sentence.
+                if last in ("head", "org", "lower", "cap") and t.tag.startswith("N") and t.tag != "Np":
                     j += 1
                     last = "lower"
                     continue
@@ -724,13 +765,18 @@ class _Scanner:
         comma inside a capitalised organisation name continues it when the parent organisation
         follows it at once; the title then runs on through that organisation."""
         toks = self.toks
+        # The capitalised organisation must follow the lowercase words at once: look for it first,
+        # and ask their tags (which may tag the sentence) only when it is there. A word that is not
+        # a noun ends the field before the organisation, on a lowercase word: no field either.
         k = m
-        while k < self.n and k - m < 3 and toks[k].lower and toks[k].tag.startswith("N"):
+        while k < self.n and k - m < 3 and toks[k].lower:
             k += 1
         if k == m or k >= self.n or not toks[k].cap:
             return None
         org = _organisations().match(toks, k)
         if org is None or org.kind in ("place", "abbr-place"):
+            return None
+        if not all(toks[x].tag.startswith("N") for x in range(m, k)):
             return None
         return self.tail(k, lookahead=False, last="cap")
 

@@ -141,7 +141,8 @@ class _Mention:
 
 
 def _is_num(text: str) -> bool:
-    return bool(NUMBER_RE.fullmatch(text))
+    # The pattern starts with a digit: most tokens are words, told apart without a regex.
+    return text[:1].isdigit() and bool(NUMBER_RE.fullmatch(text))
 
 
 def _is_caps_word(tok: Tok) -> bool:

@@ -320,10 +320,7 @@ class _Reader:
             return 0  # `UBND tỉnh Bùi Thanh An`: a person, not a place
         if r > 4:
             return 0  # an unknown five-word capitalised run is a Title-Case headline, not a name
-        # The run stops inside a word (`Hội Nông | dân`): an ordinary phrase, not a name.
         nxt = i + r
-        if nxt < len(doc) and not doc[nxt]._.wstart and _is_word(doc[nxt]) and not _is_cap(doc[nxt]):
-            return 0
         if strict:
             if r < 2 and not self.gaz.has_name(doc[i].text):
                 return 0
@@ -334,6 +331,10 @@ class _Reader:
                 not in ({"và", "thuộc", "của", "cũ", "mới", "cùng", "với"} | set(self.res.markers))
             ):
                 return 0
+        # The run stops inside a word (`Hội Nông | dân`): an ordinary phrase, not a name. Asked
+        # last, as the word boundary may cost segmenting the sentence.
+        if nxt < len(doc) and _is_word(doc[nxt]) and not _is_cap(doc[nxt]) and not doc[nxt]._.wstart:
+            return 0
         return r
 
     def _longer_than_known(self, i: int, g: int) -> int:
@@ -351,7 +352,7 @@ class _Reader:
         if any(t.text.isupper() and len(t.text) > 1 for t in ext):
             return g
         nxt = i + r
-        if nxt < len(doc) and (_is_cap(doc[nxt]) or (not doc[nxt]._.wstart and _is_word(doc[nxt]))):
+        if nxt < len(doc) and (_is_cap(doc[nxt]) or (_is_word(doc[nxt]) and not doc[nxt]._.wstart)):
             return g
         return r
 
