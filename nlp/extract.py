@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import nlp._spacy  # noqa: F401  (spaCy without its command line: before anything imports spaCy)
 from nlp import EXTRACTOR_VERSION
 from nlp.anchoring import anchor
 from nlp.document import ArticleDoc, analyze
