@@ -37,6 +37,7 @@ PROJECT = "vn-local-press"  # scrapy.cfg's [deploy] project: what scrapyd-deploy
 SPIDER = "news"
 NODE_DB = "data/node.db"  # the node's own database, relative to the scrapyd daemon's directory
 POLL_SECONDS = 2.0
+HTTP_TIMEOUT = 30.0  # seconds for one answer of a node's API (connect and read)
 
 
 @dataclass
@@ -115,9 +116,21 @@ def registry_rows(sources_file: Path | str | None) -> dict[str, Any]:
 
 
 def _client(url: str) -> Any:
-    from scrapyd_client.pyclient import ScrapydClient
+    """scrapyd's own client, with a time limit on every request: its calls have none, and a node
+    that accepts connections but never answers would otherwise hold the night."""
+    import requests
+    from scrapyd_client.pyclient import HEADERS, ScrapydClient, _process_response
 
-    return ScrapydClient(url.rstrip("/"))
+    class TimedClient(ScrapydClient):
+        def _get(self, basename: str, params: Any = None) -> Any:
+            return _process_response(requests.get(f"{self.url}/{basename}.json", params=params or {},
+                                                  headers=HEADERS, auth=self.auth, timeout=HTTP_TIMEOUT))
+
+        def _post(self, basename: str, data: Any) -> Any:
+            return _process_response(requests.post(f"{self.url}/{basename}.json", data=data, headers=HEADERS,
+                                                   auth=self.auth, timeout=HTTP_TIMEOUT))
+
+    return TimedClient(url.rstrip("/"))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -242,7 +255,7 @@ def _download(client: Any, url: str) -> bytes | None:
     """GET *url* with the client's credentials; None for a 404 (the job wrote no shard)."""
     import requests
 
-    response = requests.get(url, auth=getattr(client, "auth", None), timeout=300)
+    response = requests.get(url, auth=getattr(client, "auth", None), timeout=(HTTP_TIMEOUT, 300))
     if response.status_code == 404:
         return None
     response.raise_for_status()

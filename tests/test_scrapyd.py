@@ -242,3 +242,22 @@ def test_the_nightly_command_with_no_node_answering_reports_each_and_exits_1(tmp
     assert {s["source"] for s in summary["failed_sources"]} == {"paper-a", "paper-b", "paper-c"}
     report = (tmp_path / "reports" / "latest.md").read_text(encoding="utf-8")
     assert "## Crawl nodes" in report and all(u.removeprefix("http://") in report for u in dead)
+
+
+def test_a_node_that_never_answers_is_failed_at_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that accepts the connection and says nothing holds nothing: its request times out and
+    the node is failed, not waited for."""
+    import monitor.nodes as nodes_module
+    from demo.server import demo_source
+
+    monkeypatch.setattr(nodes_module, "HTTP_TIMEOUT", 1.0)
+    with socket.socket() as silent:  # listens, never accepts: connections complete, no answer comes
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        (job,) = nodes_module.crawl_on_nodes([url], tmp_path, sources=[{**demo_source(url), "name": "paper"}])
+        assert time.monotonic() - started < 30
+    assert job.status == "failed" and "Timeout" in (job.error or ""), job.error
