@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.crawl_bench import machine, make_articles
+from bench.process_bench import article_text
 
 log = logging.getLogger("bench.merge")
 
@@ -49,7 +50,7 @@ def build_shard(path: Path, articles: list[Any], base_url: str, process: bool = 
                                  "published": art.published, "province": art.province,
                                  # the article's id closes its text: past ~30 variants of one demo article the
                                  # paragraph orders run out, and a shard stores a repeated text once
-                                 "text": art.lead + "\n\n" + "\n".join(art.body) + f"\nMã bài: {art.id}.",
+                                 "text": article_text(art) + f"\nMã bài: {art.id}.",
                                  "html": renderer.article_page(art)})
         store.save_feed_validators(f"{base_url}/rss.xml", '"bench"', None, 200)
         store.finish_run(run_id, status="ok", articles_fetched=len(articles), articles_new=len(articles))

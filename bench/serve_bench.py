@@ -5,8 +5,8 @@ The researchers' interface is Datasette over the one database (``pipeline.py ser
 This measures, at growing sizes, what each researcher page costs: every view's first page (with
 Datasette's row count), every canned query with its parameters left empty, and a full-text search.
 
-The database at size N is built from one processed set of ``--base`` distinct articles (made like
-the crawl benchmark's pages, extracted by the real process step), copied N/base times with new
+The database at size N is built from one processed set of ``--base`` distinct articles (the
+processing benchmark's, extracted by the real process step), copied N/base times with new
 ids and URLs (articles, facts, full-text index through its triggers); people are relinked.
 Every page is fetched through Datasette's own client (no HTTP), three times; the median is kept.
 
@@ -27,23 +27,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.crawl_bench import machine, make_articles
+from bench.crawl_bench import machine
+from bench.process_bench import build_database
+from db.schema import FACT_TABLES
 
 log = logging.getLogger("bench.serve")
 
-FACT_TABLES = ("units", "officials", "official_titles", "dossiers", "percentages")
-
-
 def build_base(path: Path, count: int) -> None:
-    """*count* distinct articles stored as the crawler stores them, and processed."""
+    """*count* distinct articles stored as the processing benchmark stores them, and processed."""
     from db.store import Store
     from nlp.process import process_articles
 
+    build_database(path, count)
     with Store(path) as store:
-        for art in make_articles(count):
-            store.add_article({"url": art.url("https://bench.example"), "site": "bench", "title": art.title,
-                               "published": art.published, "province": art.province,
-                               "text": art.lead + "\n\n" + "\n".join(art.body)})
         process_articles(store, progress=False)
 
 

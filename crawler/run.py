@@ -37,7 +37,7 @@ LOG_TAIL_LINES = 40
 STOP_GRACE = 60.0
 
 
-def _setting_value(value: Any) -> str:
+def setting_value(value: Any) -> str:
     """``-s KEY=VALUE`` text Scrapy parses back (bools as True/False, containers as JSON)."""
     if isinstance(value, bool):
         return "True" if value else "False"
@@ -120,7 +120,7 @@ def crawl_command(
     if jobdir:
         cmd += ["-s", f"JOBDIR={Path(jobdir).resolve()}"]
     for key, value in (settings or {}).items():
-        cmd += ["-s", f"{key}={_setting_value(value)}"]
+        cmd += ["-s", f"{key}={setting_value(value)}"]
     if sources_file:
         cmd += ["-a", f"sources_file={Path(sources_file).resolve()}"]
     if names:

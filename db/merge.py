@@ -42,7 +42,7 @@ from db.transaction import transaction
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MergeResult", "merge_shard", "version_older"]
+__all__ = ["MergeResult", "merge_shard"]
 
 SHARD = "shard"  # the schema name the shard is attached as
 
@@ -70,25 +70,6 @@ class MergeResult:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _version_key(version: str) -> tuple[int | str, ...]:
-    parts: list[int | str] = []
-    for part in version.split("."):
-        parts.append(int(part) if part.isdigit() else part)
-    return tuple(parts)
-
-
-def version_older(a: str | None, b: str | None) -> int:
-    """1 when extractor version *a* is older than *b* (a missing *a* is older than any *b*)."""
-    if b is None:
-        return 0
-    if a is None:
-        return 1
-    try:
-        return int(_version_key(a) < _version_key(b))
-    except TypeError:  # "0.3.0" against "0.3.dev1": compare as text rather than fail
-        return int(a < b)
 
 
 def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
@@ -144,8 +125,7 @@ def merge_shard(store: Any, shard_path: str | Path, node: str | None = None) -> 
     with tempfile.TemporaryDirectory(prefix="merge-") as tmp:
         source, upgraded_from = _readable_shard(shard, Path(tmp))
         result = MergeResult(shard=str(shard), node=node, upgraded_from=upgraded_from)
-        conn: sqlite3.Connection = store.db.conn
-        conn.create_function("version_older", 2, version_older, deterministic=True)
+        conn: sqlite3.Connection = store.db.conn  # the store registered version_older() on it
         mode = "immutable=1" if readonly_mode(source) == "immutable" else "mode=ro"
         conn.execute(f"ATTACH DATABASE ? AS {SHARD}", [f"{source.resolve().as_uri()}?{mode}"])
         try:

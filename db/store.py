@@ -98,6 +98,26 @@ def _create_atomically(path: Path) -> None:
         building.unlink(missing_ok=True)
 
 
+def _version_key(version: str) -> tuple[int | str, ...]:
+    parts: list[int | str] = []
+    for part in version.split("."):
+        parts.append(int(part) if part.isdigit() else part)
+    return tuple(parts)
+
+
+def version_older(a: str | None, b: str | None) -> int:
+    """1 when extractor version *a* is older than *b* (a missing *a* is older than any *b*)."""
+    if b is None:
+        return 0
+    if a is None:
+        return 1
+    try:
+        return int(_version_key(a) < _version_key(b))
+    except TypeError:  # "0.3.0" against "0.3.dev1": compare as text rather than fail
+        return int(a < b)
+
+
+
 class Store:
     """Open the news database at ``path``.
 
@@ -135,6 +155,9 @@ class Store:
             migrate(self.db)
         if check and readonly:
             quick_check(self.db.conn, self.path)
+        # SQL's version_older(a, b): which articles a newer extractor should read again (process,
+        # merge); extractor versions compare as numbers, "0.10.0" after "0.9.0".
+        self.db.conn.create_function("version_older", 2, version_older, deterministic=True)
 
     def close(self) -> None:
         self.db.close()
@@ -331,9 +354,6 @@ class Store:
             return "", []
         if older_than is None:
             return "processed_at IS NULL", []
-        from db.merge import version_older
-
-        self.db.conn.create_function("version_older", 2, version_older, deterministic=True)
         return "(processed_at IS NULL OR version_older(extractor_version, ?))", [older_than]
 
     # -- facts ------------------------------------------------------------------------------

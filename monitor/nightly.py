@@ -68,7 +68,8 @@ class NightResult:
         }
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """An error as the report and the ``runs`` row give it: its type and its first line."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
@@ -127,7 +128,7 @@ def run_nightly(
                                                  settings=crawl_settings, since=since, timeout=timeout)
                 except Exception as exc:  # keep going: what was stored before the failure is worth processing
                     log.error("nightly: crawl failed: %s", exc)
-                    result.errors.append(f"crawl: {_first_line(exc)}")
+                    result.errors.append(f"crawl: {first_line(exc)}")
                 steps = (
                     ("process", lambda: process_articles(store, progress=progress)),
                     ("relevance", lambda: score_articles(store)),
@@ -138,7 +139,7 @@ def run_nightly(
                         setattr(result, name, step())
                     except Exception as exc:
                         log.exception("nightly: %s failed", name)
-                        result.errors.append(f"{name}: {_first_line(exc)}")
+                        result.errors.append(f"{name}: {first_line(exc)}")
                 result.new_articles = int(
                     store.db.execute("SELECT count(*) FROM articles WHERE id > ?", [since_id]).fetchone()[0])
                 result.failed_sources, any_failed = failed_sources(result.crawl)
@@ -154,7 +155,7 @@ def run_nightly(
                     result.reports = write_reports(data, reports_dir)
                 except Exception as exc:
                     log.exception("nightly: report failed")
-                    result.errors.append(f"report: {_first_line(exc)}")
+                    result.errors.append(f"report: {first_line(exc)}")
                     result.exit_code = EXIT_RUN_FAILED
                 status = {EXIT_OK: "ok", EXIT_SOURCE_FAILED: "partial"}.get(result.exit_code, "failed")
             finally:
@@ -172,12 +173,11 @@ def _crawl_on_nodes(store: Any, result: NightResult, nodes: list[str], **kwargs:
     import tempfile
 
     from db.merge import merge_shard
-    from monitor.nodes import NODE_DB, PROJECT, crawl_on_nodes
+    from monitor.nodes import crawl_on_nodes
 
-    kwargs["node_db"] = kwargs.get("node_db") or NODE_DB
-    kwargs["project"] = kwargs.get("project") or PROJECT
+    given = {key: value for key, value in kwargs.items() if value is not None}  # None: the nodes' defaults
     with tempfile.TemporaryDirectory(prefix="shards-") as tmp:
-        jobs = crawl_on_nodes(nodes, Path(tmp), **kwargs)
+        jobs = crawl_on_nodes(nodes, Path(tmp), **given)
         for job in jobs:
             if job.shard is None:
                 continue
@@ -185,15 +185,14 @@ def _crawl_on_nodes(store: Any, result: NightResult, nodes: list[str], **kwargs:
                 job.merge = merge_shard(store, job.shard, node=job.node).as_dict()
             except Exception as exc:  # a bad shard is its node's failure, not the night's
                 log.exception("nightly: merging the shard of node %s failed", job.node)
-                job.status, job.error = "failed", f"merge: {_first_line(exc)}"
+                job.status, job.error = "failed", f"merge: {first_line(exc)}"
     result.nodes = [job.row() for job in jobs]
     sources: dict[str, Any] = {}
     totals: dict[str, int] = {"articles_fetched": 0, "articles_new": 0}
     all_ok = True
     for job in jobs:
         counts = (job.crawl or {}).get("counts") or {}
-        ok = job.status in ("finished", "idle") and (job.crawl is None or job.crawl.get("status") == "ok")
-        all_ok &= ok and job.status != "failed"
+        all_ok &= job.status in ("finished", "idle") and (job.crawl is None or job.crawl.get("status") == "ok")
         for name in job.sources:
             if job.status == "failed" or job.crawl is None:
                 sources[name] = {"errors": {"node_failed": 1}, "node": job.node}

@@ -18,6 +18,7 @@ the others' shards are merged all the same (``monitor.nightly``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from monitor.nightly import first_line
 
 log = logging.getLogger(__name__)
 
@@ -101,23 +104,11 @@ def split_sources(names: list[str], nodes: list[str]) -> dict[str, list[str]]:
     return split
 
 
-def registry_rows(sources_file: Path | str | None) -> dict[str, Any]:
-    """The registry as data (``{"defaults": …, "source": [rows]}``), to hand each node its rows."""
-    import tomllib
-
-    from crawler.registry import DEFAULT_SOURCES_FILE
-
-    path = Path(sources_file) if sources_file else DEFAULT_SOURCES_FILE
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    if isinstance(data, list):
-        data = {"source": data}
-    return data
-
-
-def _client(url: str) -> Any:
+@functools.cache
+def _client_class() -> type:
     """scrapyd's own client, with a time limit on every request: its calls have none, and a node
-    that accepts connections but never answers would otherwise hold the night."""
+    that accepts connections but never answers would otherwise hold the night.  Built on first use,
+    so that scrapyd-client is imported only by a night that crawls on nodes."""
     import requests
     from scrapyd_client.pyclient import HEADERS, ScrapydClient, _process_response
 
@@ -130,12 +121,11 @@ def _client(url: str) -> Any:
             return _process_response(requests.post(f"{self.url}/{basename}.json", data=data, headers=HEADERS,
                                                    auth=self.auth, timeout=HTTP_TIMEOUT))
 
-    return TimedClient(url.rstrip("/"))
+    return TimedClient
 
 
-def _first_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__
+def _client(url: str) -> Any:
+    return _client_class()(url.rstrip("/"))
 
 
 def crawl_on_nodes(
@@ -154,22 +144,18 @@ def crawl_on_nodes(
     """Crawl the selected sources on the scrapyd *nodes* (base URLs); return one job per node, its
     shard downloaded into *work_dir* when it finished.  Never raises for a node's failure: it is
     the job's ``status``/``error``.  Raises ``SourceError`` for a bad registry or source name."""
-    from crawler.registry import parse_sources, select_sources
+    from crawler.run import check_request, setting_value
 
-    data = {"source": sources} if sources is not None else registry_rows(sources_file)
-    registry = select_sources(parse_sources(data, "sources argument" if sources is not None else
-                                            str(sources_file or "crawler/sources.toml")), names)
-    rows = {str(row.get("name")): row for row in data.get("source", []) if isinstance(row, dict)}
-    by_node = split_sources([s.name for s in registry], [node_name(url) for url in nodes])
+    registry = {source.name: source for source in check_request(sources, sources_file, names, since)}
+    by_node = split_sources(list(registry), [node_name(url) for url in nodes])
     jobs = [NodeJob(node=node_name(url), url=url.rstrip("/") + "/", sources=by_node[node_name(url)]) for url in nodes]
     started = time.monotonic()
     for job in jobs:
         if not job.sources:
             job.status, job.error = "idle", "no source was given to this node"
             continue
-        share = {"source": [rows[name] for name in job.sources]}
-        if data.get("defaults"):
-            share["defaults"] = data["defaults"]
+        # The validated rows, defaults applied: a node parses exactly what was checked here.
+        share = {"source": [registry[name].to_dict() for name in job.sources]}
         args: list[tuple[str, str]] = [
             ("sources_json", json.dumps(share, ensure_ascii=False)),
             ("db", node_db),
@@ -178,13 +164,13 @@ def crawl_on_nodes(
         if since:
             args.append(("since", since))
         for key, value in {**(settings or {}), **({"CLOSESPIDER_TIMEOUT": timeout} if timeout else {})}.items():
-            args.append(("setting", f"{key}={json.dumps(value) if isinstance(value, dict | list) else value}"))
+            args.append(("setting", f"{key}={setting_value(value)}"))  # as `scrapy crawl -s` takes it
         try:
             job.job = _client(job.url).schedule(project, SPIDER, args=args)
             job.status = "scheduled"
             log.info("node %s: job %s scheduled with %d source(s)", job.node, job.job, len(job.sources))
         except Exception as exc:  # any failure to reach or use a node is that node's failure
-            job.status, job.error = "failed", f"schedule: {_first_line(exc)}"
+            job.status, job.error = "failed", f"schedule: {first_line(exc)}"
             log.error("node %s: could not schedule the crawl: %s", job.node, job.error)
     _wait(jobs, project, timeout, poll, started)
     for job in jobs:
@@ -194,16 +180,19 @@ def crawl_on_nodes(
 
 
 def _wait(jobs: list[NodeJob], project: str, timeout: float | None, poll: float, started: float) -> None:
-    """Poll every scheduled job until it ends; past *timeout* (plus a grace for the spider's own
-    close) a job still running is cancelled and failed."""
-    deadline = None if not timeout else started + timeout + 120
+    """Poll every scheduled job until it ends; past *timeout* (plus the graces a local crawl gets
+    to close and then to stop, ``crawler.run.STOP_GRACE`` each) a job still running is cancelled
+    and failed."""
+    from crawler.run import STOP_GRACE
+
+    deadline = None if not timeout else started + timeout + 2 * STOP_GRACE
     waiting = [job for job in jobs if job.status == "scheduled"]
     while waiting:
         for job in list(waiting):
             try:
                 state = _client(job.url).status(job.job, project).get("currstate")
             except Exception as exc:
-                job.status, job.error = "failed", f"status: {_first_line(exc)}"
+                job.status, job.error = "failed", f"status: {first_line(exc)}"
                 waiting.remove(job)
                 continue
             if state == "finished":
@@ -233,7 +222,7 @@ def _collect(job: NodeJob, project: str, work_dir: Path) -> None:
         shard_url = job.log_url[: -len(".log")] + ".db" if job.log_url.endswith(".log") else job.log_url + ".db"
         response = _download(client, shard_url)
     except Exception as exc:
-        job.status, job.error = "failed", f"collect: {_first_line(exc)}"
+        job.status, job.error = "failed", f"collect: {first_line(exc)}"
         return
     if response is None:
         job.status = "failed"
@@ -244,7 +233,7 @@ def _collect(job: NodeJob, project: str, work_dir: Path) -> None:
     try:
         job.crawl = _node_crawl(path)
     except sqlite3.DatabaseError as exc:
-        job.status, job.error = "failed", f"shard: {_first_line(exc)}"
+        job.status, job.error = "failed", f"shard: {first_line(exc)}"
         return
     job.shard = path
     if not job.crawl or job.crawl.get("status") not in ("ok", "timeout"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,10 +29,57 @@ FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 FAULT_CRAWL = {**FAST_CRAWL, "RETRY_TIMES": 0, "DOWNLOAD_TIMEOUT": 10}
 
 
-def run_pipeline(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def child_env(crash_at: str | None = None) -> dict[str, str]:
+    """This process's environment for a child, which dies at the crash point *crash_at* (``db.faults``)
+    or at none."""
+    from db.faults import ENV
+
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    if crash_at:
+        env[ENV] = crash_at
+    return env
+
+
+def run_python(*args: str, cwd: Path = ROOT, stdin: str | None = None,
+               crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a child process (killed at *crash_at*, if given); its output captured as text."""
+    return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=cwd,
+                          env=child_env(crash_at), timeout=600)
+
+
+def run_pipeline(*args: str, cwd: Path = ROOT, stdin: str | None = None,
+                 crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
     """``pipeline.py ARGS`` in a child process, as a user runs it; its output captured as text."""
-    return subprocess.run([sys.executable, str(ROOT / "pipeline.py"), *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, timeout=600)
+    return run_python(str(ROOT / "pipeline.py"), *args, cwd=cwd, stdin=stdin, crash_at=crash_at)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes: tests compare it to prove a command left the file as it was."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def facts_by_url(db_path: Path) -> dict[str, list[tuple]]:
+    """Every fact row of a database but its article and person ids (numbered differently in each
+    database), with the article's URL first, sorted: two databases holding the same articles with
+    the same facts give the same value."""
+    import sqlite3
+
+    from db.schema import FACT_TABLES
+
+    conn = sqlite3.connect(db_path)
+    try:
+        out = {}
+        for table in FACT_TABLES:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
+                       if r[1] not in ("article_id", "person_id")]
+            rows = conn.execute(f"SELECT a.url, {', '.join('f.' + c for c in columns)} FROM {table} f "
+                                "JOIN articles a ON a.id = f.article_id").fetchall()
+            out[table] = sorted(rows, key=repr)
+        return out
+    finally:
+        conn.close()
 
 
 def store_demo_articles(path: Path) -> Path:

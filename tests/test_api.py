@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import file_digest
 from factsdb import DONG_GIANG, build_news_db
 
 from db.api import News, open_news
@@ -27,10 +27,6 @@ def news(db_path: Path) -> News:
         yield n
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "news.db"
     with pytest.raises(FileNotFoundError, match="no news database"):
@@ -39,7 +35,7 @@ def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path: Path) 
 
 
 def test_writes_are_refused(db_path: Path, news: News) -> None:
-    before = _digest(db_path)
+    before = file_digest(db_path)
     with pytest.raises(PermissionError, match="read-only"):
         news.sql("DELETE FROM articles")
     with pytest.raises(PermissionError):
@@ -47,7 +43,7 @@ def test_writes_are_refused(db_path: Path, news: News) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         news.conn.execute("INSERT INTO runs (kind) VALUES ('x')")
     assert news.sql("SELECT count(*) AS n FROM articles")["n"].iloc[0] == 5
-    assert _digest(db_path) == before
+    assert file_digest(db_path) == before
 
 
 def test_articles_have_datetimes_in_vietnam_time(news: News) -> None:
@@ -119,11 +115,11 @@ def test_a_database_without_some_views_is_served_with_temp_views(tmp_path: Path,
         conn.execute(f"DROP VIEW {name}")
     conn.commit()
     conn.close()
-    before = _digest(old)
+    before = file_digest(old)
     with open_news(old) as news:
         assert len(news.view("commune_coverage")) > 0
         assert set(VIEW_NAMES) <= set(news.tables())
-    assert _digest(old) == before  # nothing was written: the views lived on the connection only
+    assert file_digest(old) == before  # nothing was written: the views lived on the connection only
 
 
 def test_a_database_from_before_scope_and_period_is_a_clear_error(tmp_path: Path, db_path: Path) -> None:
@@ -133,10 +129,10 @@ def test_a_database_from_before_scope_and_period_is_a_clear_error(tmp_path: Path
     conn.execute("PRAGMA user_version = 7")
     conn.commit()
     conn.close()
-    before = _digest(old)
+    before = file_digest(old)
     with pytest.raises(RuntimeError, match="older version"):
         open_news(old)
-    assert _digest(old) == before
+    assert file_digest(old) == before
 
 
 def test_the_province_filter_reads_provinces_as_people_type_them(news: News, caplog: pytest.LogCaptureFixture) -> None:

@@ -8,7 +8,6 @@ command must open it, and a re-run must give exactly the facts of an uninterrupt
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
@@ -17,20 +16,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, store_demo_articles
+from conftest import ROOT, child_env, run_python, store_demo_articles
 
-from db.faults import ENV
 from db.schema import FACT_TABLES, SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
 
 
-def _run(args: list[str], crash_at: str | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != ENV}
-    if crash_at:
-        env[ENV] = crash_at
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600, **kw)  # type: ignore[call-overload]
+def _run(args: list[str], crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    return run_python(*args, crash_at=crash_at)
 
 
 def _process(db: Path, *extra: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -205,8 +199,7 @@ def test_a_database_of_extractor_0_2_migrates_in_place(tmp_path: Path, articles_
 def test_two_processes_creating_a_database_at_once_both_succeed(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     code = _CREATE.format(path=str(db))
-    env = {k: v for k, v in os.environ.items() if k != ENV}
-    children = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.PIPE,
+    children = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=child_env(), stderr=subprocess.PIPE,
                                  text=True) for _ in range(4)]
     results = [(c.wait(timeout=300), c.stderr.read() if c.stderr else "") for c in children]
     assert all(rc == 0 for rc, _ in results), results

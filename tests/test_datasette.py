@@ -9,7 +9,6 @@ renders the same pages in a real browser).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 import re
 import shutil
@@ -20,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import build_demo_db
+from conftest import build_demo_db, file_digest
 from markupsafe import escape
 
 from db.reference import COORDINATE_SOURCES, old_unit_centroids, place_missing_communes
@@ -75,10 +74,6 @@ def _rows(ds: Any, path: str, **params: Any) -> list[dict[str, Any]]:
 def tables_and_views(ds: Any) -> list[str]:
     body = _get(ds, f"/{DB}.json").json()
     return [t["name"] for t in body["tables"]] + [v["name"] if isinstance(v, dict) else v for v in body["views"]]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # -- metadata --------------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def test_search_terms_cover_every_d_spelling() -> None:
 
 
 def test_writes_through_the_web_are_refused(ds: Any, db_path: Path) -> None:
-    before = _digest(db_path)
+    before = file_digest(db_path)
     count = len(_rows(ds, f"/{DB}/articles.json", _col="id", _size="max"))
 
     async def attempts() -> list[httpx.Response]:
@@ -245,7 +240,7 @@ def test_writes_through_the_web_are_refused(ds: Any, db_path: Path) -> None:
         if response.request.method == "POST":
             assert response.status_code == 405 and "read-only" in response.text
     assert len(_rows(ds, f"/{DB}/articles.json", _col="id", _size="max")) == count
-    assert _digest(db_path) == before
+    assert file_digest(db_path) == before
 
     database = ds.get_database(DB)
     assert database.is_mutable  # served live (mode=ro), so the nightly job's writes show at once
@@ -255,7 +250,7 @@ def test_writes_through_the_web_are_refused(ds: Any, db_path: Path) -> None:
             conn.execute("DELETE FROM articles")
     finally:
         conn.close()
-    assert _digest(db_path) == before
+    assert file_digest(db_path) == before
 
 
 def test_missing_database_is_an_error_not_an_empty_one(tmp_path: Path) -> None:

@@ -7,19 +7,14 @@ some processed, a crawl run closed, feed validators saved.  The merge is run as 
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import facts_by_url, file_digest, run_pipeline, run_python
 
-from db.faults import ENV
 from db.schema import FACT_TABLES, SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
@@ -27,16 +22,8 @@ pytestmark = pytest.mark.slow
 TABLES = ("articles", "article_aliases", *FACT_TABLES, "runs", "feed_state", "people")
 
 
-def _run(*args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != ENV}
-    if crash_at:
-        env[ENV] = crash_at
-    return subprocess.run([sys.executable, "pipeline.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
-
-
-def _shard(path: Path, articles: list, node_run: bool = True, process: bool = True, url_base: str = "https://a.vn",
-           site: str = "demo") -> Path:
+def _shard(path: Path, articles: list, process: bool = True, url_base: str = "https://a.vn", site: str = "demo"
+           ) -> Path:
     """A node's shard: *articles* stored as the crawler stores them, processed, one closed crawl run."""
     from db.store import Store
     from nlp.process import process_articles
@@ -62,10 +49,6 @@ def _dump(db: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture(scope="module")
 def demo_articles() -> list:
     from demo.content import load_articles
@@ -87,10 +70,10 @@ def test_every_article_once_with_its_html_facts_runs_and_validators(
     shards: dict[str, Path], demo_articles: list, tmp_path: Path
 ) -> None:
     main = tmp_path / "main.db"
-    before = {name: _sha(path) for name, path in shards.items()}
-    done = _run("merge", "--db", str(main), str(shards["a"]), str(shards["b"]))
+    before = {name: file_digest(path) for name, path in shards.items()}
+    done = run_pipeline("merge", "--db", str(main), str(shards["a"]), str(shards["b"]))
     assert done.returncode == 0, done.stderr
-    assert {name: _sha(path) for name, path in shards.items()} == before  # shards left as they were
+    assert {name: file_digest(path) for name, path in shards.items()} == before  # shards left as they were
     conn = sqlite3.connect(main)
     urls = [r[0] for r in conn.execute("SELECT url FROM articles ORDER BY id")]
     assert len(urls) == len(set(urls)) == len(demo_articles) == 32
@@ -104,46 +87,19 @@ def test_every_article_once_with_its_html_facts_runs_and_validators(
     assert people == (0,)
 
     # The facts are those of processing the same articles here.
-    from db.store import Store
-    from nlp.process import process_articles
-
-    here = tmp_path / "here.db"
-    with Store(here) as store:
-        for art in demo_articles:
-            store.store_article({"url": art.url("https://a.vn"), "site": "demo", "title": art.title,
-                                 "html": "<p>raw</p>", "published": art.published, "text": art.text,
-                                 "province": art.province})
-        process_articles(store, progress=False, workers=1)
-
-    def facts(db: Path) -> dict[str, list[tuple]]:
-        c = sqlite3.connect(db)
-        try:
-            out = {}
-            for t in FACT_TABLES:
-                cols = [r[1] for r in c.execute(f"PRAGMA table_info({t})") if r[1] not in ("article_id",)]
-                out[t] = sorted(c.execute(f"SELECT a.url, {', '.join('f.' + x for x in cols)} FROM {t} f "
-                                          "JOIN articles a ON a.id = f.article_id").fetchall(), key=repr)
-            return out
-        finally:
-            c.close()
-
-    merged, local = facts(main), facts(here)
-    for table in FACT_TABLES:  # person ids are numbered by article ids, which differ: compare the rest
-        if table == "officials":
-            merged[table] = [r[:-1] for r in merged[table]]
-            local[table] = [r[:-1] for r in local[table]]
-    assert merged == local
+    here = _shard(tmp_path / "here.db", demo_articles)
+    assert facts_by_url(main) == facts_by_url(here)
 
     # A later process has nothing to do: every fact is the current extractor's.
-    again = _run("process", "--db", str(main), "-q")
+    again = run_pipeline("process", "--db", str(main), "-q")
     assert again.returncode == 0 and '"articles_processed": 0' in again.stdout, again.stdout + again.stderr
 
 
 def test_merging_the_same_shard_twice_changes_nothing(shards: dict[str, Path], tmp_path: Path) -> None:
     main = tmp_path / "main.db"
-    assert _run("merge", "--db", str(main), str(shards["a"])).returncode == 0
+    assert run_pipeline("merge", "--db", str(main), str(shards["a"])).returncode == 0
     first = _dump(main)
-    again = _run("merge", "--db", str(main), str(shards["a"]))
+    again = run_pipeline("merge", "--db", str(main), str(shards["a"]))
     assert again.returncode == 0, again.stderr
     assert '"articles_new": 0' in again.stdout
     assert _dump(main) == first
@@ -154,7 +110,7 @@ def test_a_text_the_site_already_stored_becomes_an_alias(demo_articles: list, tm
     a = _shard(tmp_path / "a.db", demo_articles[:3], process=False)
     b = _shard(tmp_path / "b.db", demo_articles[:3], process=False, url_base="http://a.vn")
     main = tmp_path / "main.db"
-    assert _run("merge", "--db", str(main), str(a), str(b)).returncode == 0
+    assert run_pipeline("merge", "--db", str(main), str(a), str(b)).returncode == 0
     conn = sqlite3.connect(main)
     assert conn.execute("SELECT count(*) FROM articles").fetchone() == (3,)
     aliases = conn.execute("SELECT url, reason FROM article_aliases ORDER BY url").fetchall()
@@ -172,9 +128,9 @@ def test_only_facts_older_than_the_current_extractor_are_recomputed(demo_article
     conn.commit()
     conn.close()
     main = tmp_path / "main.db"
-    assert _run("merge", "--db", str(main), str(shard)).returncode == 0
+    assert run_pipeline("merge", "--db", str(main), str(shard)).returncode == 0
     stamps = dict(sqlite3.connect(main).execute("SELECT id, processed_at FROM articles").fetchall())
-    done = _run("process", "--db", str(main), "-q", "--workers", "1")
+    done = run_pipeline("process", "--db", str(main), "-q", "--workers", "1")
     assert done.returncode == 0 and '"articles_processed": 3' in done.stdout, done.stdout + done.stderr
     conn = sqlite3.connect(main)
     after = dict(conn.execute("SELECT id, processed_at FROM articles").fetchall())
@@ -202,32 +158,31 @@ def test_a_newer_or_foreign_shard_is_refused_in_one_line_and_nothing_is_created(
     conn.close()
     for bad, words in ((newer, "newer than this code"), (foreign, "another application"),
                        (tmp_path / "missing.db", "no news database")):
-        sha = _sha(bad) if bad.exists() else None
+        sha = file_digest(bad) if bad.exists() else None
         main = tmp_path / "main.db"
-        done = _run("merge", "--db", str(main), str(shards["a"]), str(bad))
+        done = run_pipeline("merge", "--db", str(main), str(shards["a"]), str(bad))
         assert done.returncode == 2 and words in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
         assert not main.exists()  # the good shard before it was not merged either: nothing created
-        assert (_sha(bad) if bad.exists() else None) == sha
+        assert (file_digest(bad) if bad.exists() else None) == sha
 
 
 def test_an_older_shard_is_merged_from_an_upgraded_copy(demo_articles: list, tmp_path: Path) -> None:
     old = tmp_path / "old.db"
-    made = subprocess.run(
-        [sys.executable, "-c",
-         "import db.schema as s; s.MIGRATIONS = s.MIGRATIONS[:11]; s.SCHEMA_VERSION = 11; "
-         "import db.store as st; st.SCHEMA_VERSION = 11; from db.store import Store; "
-         f"store = Store({str(old)!r}); store.add_article({{'url': 'https://x.vn/a', 'site': 'x', "
-         "'text': 'Xã Đông Giang tiếp nhận 5 hồ sơ.'}); r = store.start_run('crawl'); "
-         "store.finish_run(r, status='ok'); store.db.execute('PRAGMA wal_checkpoint(TRUNCATE)'); store.close()"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    made = run_python(
+        "-c",
+        "import db.schema as s; s.MIGRATIONS = s.MIGRATIONS[:11]; s.SCHEMA_VERSION = 11; "
+        "import db.store as st; st.SCHEMA_VERSION = 11; from db.store import Store; "
+        f"store = Store({str(old)!r}); store.add_article({{'url': 'https://x.vn/a', 'site': 'x', "
+        "'text': 'Xã Đông Giang tiếp nhận 5 hồ sơ.'}); r = store.start_run('crawl'); "
+        "store.finish_run(r, status='ok'); store.db.execute('PRAGMA wal_checkpoint(TRUNCATE)'); store.close()")
     assert made.returncode == 0, made.stderr
-    sha = _sha(old)
+    sha = file_digest(old)
     main = tmp_path / "main.db"
-    done = _run("merge", "--db", str(main), str(old))
+    done = run_pipeline("merge", "--db", str(main), str(old))
     assert done.returncode == 0, done.stderr
     assert '"upgraded_from": 11' in done.stdout
-    assert _sha(old) == sha
+    assert file_digest(old) == sha
     conn = sqlite3.connect(main)
     assert conn.execute("SELECT url FROM articles").fetchall() == [("https://x.vn/a",)]
     assert conn.execute("SELECT node FROM runs WHERE kind = 'crawl'").fetchall() == [("old",)]
@@ -239,18 +194,18 @@ def test_a_merge_killed_midway_leaves_the_main_database_as_it_was(
     point: str, shards: dict[str, Path], tmp_path: Path
 ) -> None:
     main = tmp_path / "main.db"
-    assert _run("merge", "--db", str(main), str(shards["a"])).returncode == 0
+    assert run_pipeline("merge", "--db", str(main), str(shards["a"])).returncode == 0
     before = _dump(main)
-    killed = _run("merge", "--db", str(main), str(shards["b"]), crash_at=point)
+    killed = run_pipeline("merge", "--db", str(main), str(shards["b"]), crash_at=point)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     conn = sqlite3.connect(main)
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()
     assert _dump(main) == before  # nothing of shard b: the merge was one transaction
     # run again, it gives what an uninterrupted merge gives
-    assert _run("merge", "--db", str(main), str(shards["b"])).returncode == 0
+    assert run_pipeline("merge", "--db", str(main), str(shards["b"])).returncode == 0
     reference = tmp_path / "reference.db"
-    assert _run("merge", "--db", str(reference), str(shards["a"]), str(shards["b"])).returncode == 0
+    assert run_pipeline("merge", "--db", str(reference), str(shards["a"]), str(shards["b"])).returncode == 0
     got, want = _dump(main), _dump(reference)
     for table in TABLES:
         if table == "runs":  # the merge rows' stamps differ; the runs merged do not

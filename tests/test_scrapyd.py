@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAST_CRAWL, ROOT
+from conftest import FAST_CRAWL, ROOT, facts_by_url
+from faultsite import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +33,6 @@ items_dir =
 jobs_to_keep = 50
 max_proc = 2
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _up(url: str) -> bool:
@@ -72,7 +67,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
         for i in range(2):
             home = base / f"node{i}"
             home.mkdir()
-            port = _free_port()
+            port = free_port()
             (home / "scrapyd.conf").write_text(SCRAPYD_CONF.format(port=port), encoding="utf-8")
             log = open(home / "scrapyd.out", "wb")  # noqa: SIM115 - kept open for the daemon's life
             procs.append(subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, stdout=log,
@@ -116,27 +111,6 @@ def _deploy(urls: list[str], base: Path) -> None:
         assert done.returncode == 0 and '"status": "ok"' in done.stdout, done.stdout + done.stderr[-2000:]
 
 
-def _facts_by_url(db_path: Path) -> dict[str, Any]:
-    """Every article's facts, keyed by its URL (ids differ between databases)."""
-    import sqlite3
-
-    from db.schema import FACT_TABLES
-
-    conn = sqlite3.connect(db_path)
-    out: dict[str, Any] = {}
-    try:
-        for table in FACT_TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                       if r[1] not in ("article_id", "person_id")]
-            rows = conn.execute(
-                f"SELECT a.url, {', '.join('f.' + c for c in columns)} FROM {table} f "
-                "JOIN articles a ON a.id = f.article_id ORDER BY a.url, 2, 3").fetchall()
-            out[table] = rows
-    finally:
-        conn.close()
-    return out
-
-
 def _articles(db_path: Path) -> list[tuple[str, str, str]]:
     import sqlite3
 
@@ -175,7 +149,7 @@ def test_two_nodes_crawl_different_sources_and_their_shards_merge_into_one_crawl
     assert len({url for url, _, _ in merged}) == len(merged)  # every article once, by URL
     assert len({(site, digest) for _, site, digest in merged}) == len(merged)  # and by text within a site
     assert merged == _articles(local_db) and len(merged) == 32
-    assert _facts_by_url(main_db) == _facts_by_url(local_db)
+    assert facts_by_url(main_db) == facts_by_url(local_db)
 
     with Store(main_db) as store:
         crawls = list(store.db.query("SELECT node, node_run_id, status FROM runs WHERE kind = 'crawl'"))
@@ -189,12 +163,12 @@ def test_two_nodes_crawl_different_sources_and_their_shards_merge_into_one_crawl
     assert "## Crawl nodes" in report and all(node in report for node in rows)
 
     # The next night: the nodes know what they stored, nothing new is merged, nothing changes.
-    before = _facts_by_url(main_db), _articles(main_db)
+    before = facts_by_url(main_db), _articles(main_db)
     again = run_nightly(main_db, sources=papers, nodes=nodes, crawl_settings=FAST_CRAWL,
                         reports_dir=tmp_path / "reports", timeout=300, node_db=node_db)
     assert again.exit_code == 0 and again.new_articles == 0, again.nodes
     assert all(r["articles_merged"] == 0 for r in again.nodes)
-    assert (_facts_by_url(main_db), _articles(main_db)) == before
+    assert (facts_by_url(main_db), _articles(main_db)) == before
 
 
 def test_a_node_that_fails_is_reported_and_the_others_articles_are_kept(
@@ -202,7 +176,7 @@ def test_a_node_that_fails_is_reported_and_the_others_articles_are_kept(
 ) -> None:
     from monitor.nightly import run_nightly
 
-    dead = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     main_db = tmp_path / "main.db"
     result = run_nightly(main_db, sources=papers, nodes=[nodes[0], dead], crawl_settings=FAST_CRAWL,
                          reports_dir=tmp_path / "reports", timeout=300, node_db=f"data/{tmp_path.name}.db")
@@ -230,7 +204,7 @@ def test_the_nightly_command_with_no_node_answering_reports_each_and_exits_1(tmp
     registry = tmp_path / "sources.json"
     rows = [{**demo_source("http://127.0.0.1:9"), "name": name} for name in ("paper-a", "paper-b", "paper-c")]
     registry.write_text(json.dumps({"source": rows}), encoding="utf-8")
-    dead = [f"http://127.0.0.1:{_free_port()}" for _ in range(2)]
+    dead = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
     done = run_pipeline("nightly", "--db", str(tmp_path / "news.db"), "--sources-file", str(registry),
                         "--nodes", ",".join(dead), "--reports-dir", str(tmp_path / "reports"), "-q")
     assert done.returncode == 1, done.stderr[-2000:]

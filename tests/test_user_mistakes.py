@@ -6,7 +6,6 @@ Every command runs as a user runs it (``pipeline.py`` in a child process) on rea
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -14,15 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import file_digest
 from conftest import run_pipeline as _run
 
 from db.api import open_news
 from db.files import NotANewsDatabase, connect_readonly, readonly_mode
 from db.store import Store
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -65,23 +61,23 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path) -
     conn.execute("INSERT INTO people VALUES ('An')")
     conn.commit()
     conn.close()
-    before = _digest(other)
+    before = file_digest(other)
     commands = (["stats"], ["process", "-q"], ["crawl", "--sources", "none"], ["export", "-o", str(tmp_path / "o")])
     for command in commands:
         _one_line_error(_run(*command, "--db", str(other)), "another application")
     with pytest.raises(NotANewsDatabase):
         Store(other)
-    assert _digest(other) == before
+    assert file_digest(other) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db"]  # no -wal, no -shm, no lock left
 
 
 def test_a_text_file_as_db_is_one_line_naming_it(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("không phải cơ sở dữ liệu\n", encoding="utf-8")
-    before = _digest(notes)
+    before = file_digest(notes)
     for command in (["stats"], ["process", "-q"], ["show", "1"]):
         _one_line_error(_run(*command, "--db", str(notes)), str(notes), "not a SQLite database")
-    assert _digest(notes) == before
+    assert file_digest(notes) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     verbose = _run("stats", "--db", str(notes), "-v")  # -v after the command shows the traceback
     assert verbose.returncode == 2 and "Traceback" in verbose.stderr
@@ -95,9 +91,9 @@ def test_a_newer_schema_is_refused_before_anything_changes(tmp_path: Path, news_
     conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
-    before = _digest(future)
+    before = file_digest(future)
     _one_line_error(_run("process", "--db", str(future), "-q"), "newer")
-    assert _digest(future) == before
+    assert file_digest(future) == before
     conn = sqlite3.connect(future)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
     conn.close()
@@ -132,14 +128,14 @@ def test_the_readers_work_where_the_wal_cannot_be_used(tmp_path: Path, news_db: 
     copy = tmp_path / "news.db"
     shutil.copy(news_db, copy)
     (tmp_path / "news.db-shm").mkdir()  # no shared memory can be made here (holds even for root)
-    before = _digest(copy)
+    before = file_digest(copy)
     stats = _run("stats", "--db", str(copy), "--json")
     assert stats.returncode == 0, stats.stderr
     assert '"articles": 1' in stats.stdout
     assert _run("export", "--db", str(copy), "-o", str(tmp_path / "out")).returncode == 0
     with open_news(copy) as news:
         assert len(news.dossiers()) == 1
-    assert _digest(copy) == before
+    assert file_digest(copy) == before
     extra = sorted(p.name for p in tmp_path.iterdir())
     assert set(extra) <= {"news.db", "news.db-shm", "news.db-wal", "out"}, extra
     wal = tmp_path / "news.db-wal"
@@ -229,12 +225,12 @@ def test_a_damaged_database_is_refused_by_process_and_nightly_and_left_as_it_was
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1  # the table still reads
     assert conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]
     conn.close()
-    before = _digest(damaged)
+    before = file_digest(damaged)
     _one_line_error(_run("process", "--db", str(damaged), "-q", "--reprocess"), str(damaged), "damaged")
-    assert _digest(damaged) == before
+    assert file_digest(damaged) == before
     reports = tmp_path / "reports"
     night = _run("nightly", "--db", str(damaged), "--reports-dir", str(reports), "-q")
     assert night.returncode == 2, night.stderr
     assert "Traceback" not in night.stderr and "damaged" in night.stderr
-    assert _digest(damaged) == before, "nothing was written into the damaged file"
+    assert file_digest(damaged) == before, "nothing was written into the damaged file"
     _one_line_error(_run("stats", "--db", str(damaged)), "damaged")
